@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Territoire's two entry points on a fresh Debian 12 machine:
+#   ./dev.sh demo   install, migrate, load the demo data, serve http://127.0.0.1:8000
+#   ./dev.sh test   install (with test tools, chromium for browser tests) and run the whole test suite
+# Extra arguments after "test" go to pytest. Set PYTHON to choose the interpreter (default python3).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+RUNTIME_DEBS="python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+TEST_DEBS="chromium poppler-utils"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+apt_install() {
+  # Install the Debian packages that are missing, as root or through sudo.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+venv_install() {
+  local extras=$1
+  if [ ! -x "$VENV/bin/python" ]; then
+    say "Creating the virtual environment in $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  say "Installing Python dependencies"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -c requirements.lock -e ".${extras}"
+}
+
+case "${1:-}" in
+  demo)
+    apt_install $RUNTIME_DEBS
+    venv_install ""
+    "$VENV/bin/python" manage.py migrate --noinput -v0
+    "$VENV/bin/python" manage.py seed_demo
+    say "Territoire runs on http://127.0.0.1:8000 (Ctrl+C to stop)"
+    exec "$VENV/bin/python" manage.py runserver 127.0.0.1:8000
+    ;;
+  test)
+    shift
+    apt_install $RUNTIME_DEBS $TEST_DEBS
+    venv_install "[dev]"
+    export DJANGO_ALLOW_ASYNC_UNSAFE=true
+    exec "$VENV/bin/python" -m pytest "$@"
+    ;;
+  *)
+    echo "usage: ./dev.sh demo | ./dev.sh test [pytest arguments]" >&2
+    exit 2
+    ;;
+esac

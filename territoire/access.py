@@ -1,0 +1,149 @@
+"""The one place that answers "may this user see / do this?".
+
+Policy
+------
+* The commune is the tenant. A user reaches a commune's data only through a ``Membership`` in
+  that commune; its role (consultant, staff, college) says what they may do there. Superusers are
+  the platform operators: they reach every commune with a consultant's rights.
+* Objects are loaded with :func:`load`, never with ``Model.objects.get`` in a view. It filters the
+  model's ``TenantQuerySet`` by the user's communes, so an object of another commune is a 404:
+  we do not even confirm that it exists. A visible object with a forbidden action is a 403.
+* Listings start from ``Model.objects.for_user(user)``; form choices likewise.
+* Permission predicates are the named ``can_*`` functions below, each stating its rule. Views
+  pass them to :func:`load` and templates call them through the ``can`` template filter, so a
+  button and its view cannot disagree.
+
+Why plain functions rather than django-rules: every rule here is "which role does this user have
+in the object's commune", answered by one cached query per request; rules would wrap these same
+functions in predicates and a registry without adding anything we use, and it would hide the
+tenant filter, which must stay visible in querysets.
+
+The test ``tests/territoire/test_url_isolation.py`` walks every URL of the project as a user of
+another commune; a new view that forgets this module fails it.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.shortcuts import get_object_or_404
+
+from territoire.models import Commune, Membership, Mission, Role, TenantQuerySet
+
+_CACHE_ATTR = "_territoire_roles"
+
+
+def roles_by_commune(user) -> dict[int, str]:
+    """commune id → role, for the user's memberships (one query, cached on the user object)."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    roles = getattr(user, _CACHE_ATTR, None)
+    if roles is None:
+        roles = dict(Membership.objects.filter(user=user).values_list("commune_id", "role"))
+        setattr(user, _CACHE_ATTR, roles)
+    return roles
+
+
+def role_in(user, commune: Commune | int) -> str | None:
+    """The user's role in the commune, or None when they have no membership there."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.CONSULTANT
+    commune_id = commune if isinstance(commune, int) else commune.pk
+    return roles_by_commune(user).get(commune_id)
+
+
+def visible_communes(user) -> QuerySet[Commune]:
+    return Commune.objects.for_user(user)
+
+
+# --- Predicates ---------------------------------------------------------------------------------
+# Each takes (user, obj) where obj is the commune or any object of it (mission, questionnaire...).
+
+
+def _commune(obj) -> Commune:
+    if isinstance(obj, Commune):
+        return obj
+    queryset_class = type(obj)._default_manager._queryset_class
+    if not issubclass(queryset_class, TenantQuerySet):
+        raise TypeError(f"{type(obj).__name__} is not an object of a commune")
+    return queryset_class.commune_of(obj)
+
+
+def _has_role(user, obj, *roles) -> bool:
+    return role_in(user, _commune(obj)) in roles
+
+
+def can_view(user, obj) -> bool:
+    """Any member of the commune, whatever the role, may read the commune's missions and data."""
+    return _has_role(user, obj, Role.CONSULTANT, Role.STAFF, Role.COLLEGE)
+
+
+def can_manage_mission(user, obj) -> bool:
+    """Only consultants of the commune create missions, change their phase, build and score."""
+    return _has_role(user, obj, Role.CONSULTANT)
+
+
+def can_contribute(user, obj) -> bool:
+    """Consultants and communal staff keep the commune's data (inventory, answers, PST) up to date."""
+    return _has_role(user, obj, Role.CONSULTANT, Role.STAFF)
+
+
+def can_validate_roadmap(user, obj) -> bool:
+    """The Collège validates the roadmap; consultants prepare it but do not validate it."""
+    return _has_role(user, obj, Role.COLLEGE)
+
+
+def can_download_reports(user, obj) -> bool:
+    """Every member of the commune may download its published reports."""
+    return can_view(user, obj)
+
+
+def can_see_members(user, obj) -> bool:
+    """Every member sees who else works on the commune (names, roles, functions)."""
+    return can_view(user, obj)
+
+
+# --- Loading ------------------------------------------------------------------------------------
+
+
+def load(
+    user,
+    model_or_queryset: type[Model] | QuerySet,
+    *,
+    perm: Callable[[object, object], bool] = can_view,
+    **lookup,
+):
+    """Return the object matching ``lookup`` among those the user may see, or raise.
+
+    404 when it does not exist or belongs to a commune the user has no membership in;
+    403 (PermissionDenied) when the user sees it but ``perm`` refuses the action.
+    """
+    queryset = (
+        model_or_queryset if isinstance(model_or_queryset, QuerySet) else model_or_queryset._default_manager.all()
+    )
+    if not hasattr(queryset, "for_user"):
+        raise TypeError(f"{queryset.model.__name__} has no tenant queryset")
+    obj = get_object_or_404(queryset.for_user(user), **lookup)
+    if not perm(user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def load_mission(user, mission_id: int, *, perm=can_view) -> Mission:
+    return load(user, Mission.objects.select_related("commune"), pk=mission_id, perm=perm)
+
+
+def load_commune(user, commune_id: int, *, perm=can_view) -> Commune:
+    return load(user, Commune, pk=commune_id, perm=perm)
+
+
+PREDICATES = {
+    "view": can_view,
+    "manage_mission": can_manage_mission,
+    "contribute": can_contribute,
+    "validate_roadmap": can_validate_roadmap,
+    "download_reports": can_download_reports,
+    "see_members": can_see_members,
+}

@@ -1,0 +1,203 @@
+from datetime import date, timedelta
+from operator import attrgetter
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+MISSION_DEFAULT_WEEKS = 8
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    CONSULTANT = "consultant", _("Consultant référent")
+    STAFF = "staff", _("Agent communal")
+    COLLEGE = "college", _("Membre du Collège")
+
+
+class TenantQuerySet(models.QuerySet):
+    """A queryset of rows that belong to one commune.
+
+    ``commune_lookup`` is the path from the model to its commune; ``for_user`` keeps the rows of
+    the communes where the user has a membership. Every model of a commune uses a subclass, so
+    that ``territoire.access`` can load any of them the same way.
+    """
+
+    commune_lookup = "commune"
+
+    def for_user(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        communes = Membership.objects.filter(user=user).values("commune_id")
+        return self.filter(**{f"{self.commune_lookup}__in": communes})
+
+    def for_commune(self, commune):
+        return self.filter(**{self.commune_lookup: commune})
+
+    @classmethod
+    def commune_of(cls, obj):
+        """The commune an object of this queryset's model belongs to."""
+        if cls.commune_lookup == "pk":
+            return obj
+        return attrgetter(cls.commune_lookup.replace("__", "."))(obj)
+
+
+class CommuneQuerySet(TenantQuerySet):
+    commune_lookup = "pk"
+
+
+class Commune(TimeStampedModel):
+    class Country(models.TextChoices):
+        BELGIUM = "BE", _("Belgique")
+        FRANCE = "FR", _("France")
+
+    name = models.CharField(_("nom"), max_length=120)
+    code = models.CharField(
+        _("code INS / INSEE"),
+        max_length=10,
+        unique=True,
+        help_text=_("Code INS (NIS) à 5 chiffres en Belgique, code INSEE en France."),
+    )
+    country = models.CharField(_("pays"), max_length=2, choices=Country.choices, default=Country.BELGIUM)
+    region = models.CharField(_("région"), max_length=80, default="Wallonie")
+    province = models.CharField(_("province / département"), max_length=80, blank=True)
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True)
+    area_km2 = models.DecimalField(_("superficie (km²)"), max_digits=8, decimal_places=2, null=True, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="communes/logos/", blank=True)
+
+    objects = CommuneQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("territoire:commune-detail", args=[self.pk])
+
+    @property
+    def density(self):
+        if self.population and self.area_km2:
+            return round(self.population / float(self.area_km2))
+        return None
+
+
+class Membership(TimeStampedModel):
+    """A user's role in one commune: the only way to reach a commune's data."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("utilisateur")
+    )
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("commune")
+    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    function = models.CharField(
+        _("fonction"), max_length=120, blank=True, help_text=_("Par ex. directeur général, échevine de la mobilité.")
+    )
+    service = models.CharField(_("service"), max_length=120, blank=True)
+
+    objects = TenantQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["commune__name", "role", "user__last_name"]
+        verbose_name = _("appartenance")
+        verbose_name_plural = _("appartenances")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "commune"], name="membership_one_per_user_and_commune"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.commune} ({self.get_role_display()})"
+
+
+class MissionQuerySet(TenantQuerySet):
+    def open(self):
+        return self.exclude(phase=Mission.Phase.CLOSED)
+
+
+def default_planned_end():
+    return timezone.localdate() + timedelta(weeks=MISSION_DEFAULT_WEEKS)
+
+
+class Mission(TimeStampedModel):
+    class Phase(models.TextChoices):
+        DIAGNOSTIC = "diagnostic", _("Diagnostic")
+        ROADMAP = "roadmap", _("Feuille de route")
+        AMO = "amo", _("Accompagnement (AMO)")
+        CLOSED = "closed", _("Clôturée")
+
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="missions", verbose_name=_("commune"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("contexte et objectifs"), blank=True)
+    referents = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="referent_missions", blank=True, verbose_name=_("consultants référents")
+    )
+    start_date = models.DateField(_("début"), default=timezone.localdate)
+    planned_end_date = models.DateField(_("fin prévue"), default=default_planned_end)
+    phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DIAGNOSTIC)
+
+    objects = MissionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[referents])
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end_date__gte=models.F("start_date")), name="mission_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(phase__in=["diagnostic", "roadmap", "amo", "closed"]), name="mission_phase_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("territoire:mission-detail", args=[self.pk])
+
+    @property
+    def phase_index(self) -> int:
+        return list(self.Phase.values).index(self.phase)
+
+    @property
+    def planned_weeks(self) -> int:
+        return max(1, round((self.planned_end_date - self.start_date).days / 7))
+
+    def elapsed_weeks(self, today: date | None = None) -> int:
+        today = today or timezone.localdate()
+        return (
+            max(0, min((today - self.start_date).days // 7 + 1, self.planned_weeks)) if today >= self.start_date else 0
+        )
+
+    def time_progress(self, today: date | None = None) -> int:
+        """Share of the planned period gone by, in percent (0 before the start, 100 after the end)."""
+        today = today or timezone.localdate()
+        total = (self.planned_end_date - self.start_date).days or 1
+        return max(0, min(100, round(100 * (today - self.start_date).days / total)))
+
+    def is_late(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.phase in (self.Phase.DIAGNOSTIC, self.Phase.ROADMAP) and today > self.planned_end_date

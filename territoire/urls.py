@@ -1,0 +1,45 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from territoire import views
+
+territoire_patterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("communes/<int:commune_id>/", views.commune_detail, name="commune-detail"),
+    path("communes/<int:commune_id>/logo/", views.commune_logo, name="commune-logo"),
+    path("communes/<int:commune_id>/missions/nouvelle/", views.mission_create, name="mission-create"),
+    path("missions/<int:mission_id>/", views.mission_detail, name="mission-detail"),
+    path("missions/<int:mission_id>/modifier/", views.mission_edit, name="mission-edit"),
+    path("missions/<int:mission_id>/phase/", views.mission_phase, name="mission-phase"),
+]
+
+account_patterns = [
+    path("connexion/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("mot-de-passe/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("mot-de-passe/modifie/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("mot-de-passe/oublie/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("mot-de-passe/oublie/envoye/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("", include((territoire_patterns, "territoire"))),
+    path("missions/<int:mission_id>/diagnostic/", include("diagnostics.urls")),
+    path("missions/<int:mission_id>/feuille-de-route/", include("roadmap.urls")),
+    path("missions/<int:mission_id>/projets/", include("projects.urls")),
+    path("compte/", include(account_patterns)),
+    path("sante/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = _("Territoire — administration")
+admin.site.site_title = _("Territoire")
+admin.site.index_title = _("Communes, utilisateurs et appartenances")

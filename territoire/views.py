@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from territoire import access, services
+from territoire.forms import MissionForm, PhaseForm
+from territoire.models import Membership, Mission
+
+
+def dashboard(request):
+    missions = Mission.objects.prefetch_related("referents").order_by("phase", "-start_date")
+    communes = (
+        access.visible_communes(request.user)
+        .annotate(member_count=Count("memberships", distinct=True))
+        .prefetch_related(Prefetch("missions", queryset=missions))
+    )
+    roles = access.roles_by_commune(request.user)
+    rows = [(commune, roles.get(commune.pk)) for commune in communes]
+    return render(request, "territoire/dashboard.html", {"rows": rows})
+
+
+def commune_detail(request, commune_id):
+    commune = access.load_commune(request.user, commune_id)
+    members = Membership.objects.for_commune(commune).select_related("user").order_by("role", "user__last_name")
+    missions = commune.missions.prefetch_related("referents")
+    return render(
+        request,
+        "territoire/commune_detail.html",
+        {
+            "commune": commune,
+            "members": members,
+            "missions": missions,
+            "my_role": access.role_in(request.user, commune),
+        },
+    )
+
+
+def commune_logo(request, commune_id):
+    # Uploaded files are served through a view that checks the tenant, never from a public /media/.
+    commune = access.load_commune(request.user, commune_id)
+    if not commune.logo:
+        raise Http404
+    return FileResponse(commune.logo.open("rb"))
+
+
+def mission_create(request, commune_id):
+    commune = access.load_commune(request.user, commune_id, perm=access.can_manage_mission)
+    form = MissionForm(request.POST or None, commune=commune)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        mission = services.mission_create(
+            commune=commune,
+            by=request.user,
+            title=data["title"],
+            description=data["description"],
+            start_date=data["start_date"],
+            planned_end_date=data["planned_end_date"],
+            referents=data["referents"],
+        )
+        messages.success(request, _("La mission « %(title)s » est créée.") % {"title": mission.title})
+        return redirect(mission)
+    return render(request, "territoire/mission_form.html", {"form": form, "commune": commune})
+
+
+def mission_detail(request, mission_id):
+    mission = access.load_mission(request.user, mission_id)
+    return render(
+        request,
+        "territoire/mission_detail.html",
+        {"mission": mission, "commune": mission.commune, "phase_form": PhaseForm(initial={"phase": mission.phase})},
+    )
+
+
+def mission_edit(request, mission_id):
+    mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
+    form = MissionForm(request.POST or None, instance=mission, commune=mission.commune)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        services.mission_update(mission=mission, by=request.user, referents=data.pop("referents"), **data)
+        messages.success(request, _("La mission est enregistrée."))
+        return redirect(mission)
+    return render(
+        request, "territoire/mission_form.html", {"form": form, "commune": mission.commune, "mission": mission}
+    )
+
+
+@require_POST
+def mission_phase(request, mission_id):
+    mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        services.mission_set_phase(mission=mission, phase=form.cleaned_data["phase"], by=request.user)
+        messages.success(
+            request, _("La mission est passée en phase « %(phase)s ».") % {"phase": mission.get_phase_display()}
+        )
+    else:
+        messages.error(request, _("Cette phase n'existe pas."))
+    return redirect(mission)
+
+
+@login_not_required
+def health(request):
+    """For load balancers and docker healthchecks: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,40 @@
+from datetime import date
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.utils import translation
+
+from territoire.models import Commune, Membership, Mission
+
+
+def test_seed_demo_is_idempotent(db):
+    call_command("seed_demo", force=True, verbosity=0)
+    counts = (Commune.objects.count(), Membership.objects.count(), Mission.objects.count())
+    call_command("seed_demo", force=True, verbosity=0)
+    assert (Commune.objects.count(), Membership.objects.count(), Mission.objects.count()) == counts
+    assert counts[0] == 3
+    assert Commune.objects.get(code="61099").population == 16240
+
+
+def test_seed_demo_refuses_production_without_force(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo", verbosity=0)
+
+
+def render(source, **context):
+    request = RequestFactory().get("/")
+    return Template(source).render(Context({"request": request, **context}))
+
+
+def test_amounts_and_dates_the_belgian_way():
+    with translation.override("fr-be"):
+        assert render("{{ v|money }}", v=Decimal("12500")) == "12\xa0500,00\xa0€"
+        assert render("{{ v|money:0 }}", v=1234567) == "1\xa0234\xa0567\xa0€"
+        assert render('{{ d|date:"SHORT_DATE_FORMAT" }}', d=date(2026, 11, 21)) == "21/11/2026"
+        assert render("{{ v|money }}", v=None) == ""
