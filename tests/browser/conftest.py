@@ -1,0 +1,81 @@
+"""Playwright against Debian's chromium (never a downloaded browser).
+
+The launch arguments go through pytest-playwright's ``browser_type_launch_args`` fixture: passed any
+other way the executable path is silently ignored. Screenshots land in ``test-results/screens``
+so a person can look at them (``SCREENSHOTS`` below).
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "test-results" / "screens"
+
+pytestmark = pytest.mark.browser
+
+
+def pytest_collection_modifyitems(items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    # In CI a missing browser is a failure, not a skip: .ci/run installs it through ./dev.sh test.
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"{CHROMIUM} is missing: install Debian's chromium package")
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-BE", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def screenshot(page):
+    """``screenshot("name")`` saves the full page as test-results/screens/name.png."""
+
+    def take(name: str, target=None) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        (target or page).screenshot(path=str(path), full_page=target is None)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def login(page, live_server):
+    """``login(user)`` signs in through the real login form."""
+
+    def do(user, password="motdepasse-de-test"):
+        page.goto(f"{live_server.url}/compte/connexion/")
+        page.get_by_label("Nom d’utilisateur").fill(user.username)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+
+    return do
