@@ -8,6 +8,7 @@ production: a secret key and allowed hosts become mandatory and every ``check --
 answered. ``.env.example`` lists every variable.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,10 +17,14 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+_OUR_PREFIXES = ("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "EMAIL_", "MEDIA_", "MAX_UPLOAD", "AXES_", "SITE_", "LOG_", "DEFAULT_FROM")
 
 env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env")
+# An empty variable (as left in a copied .env.example) means "not set": use the default.
+for _name in [n for n, v in os.environ.items() if v == "" and n.startswith(_OUR_PREFIXES)]:
+    del os.environ[_name]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}

@@ -107,3 +107,29 @@ def test_migrations_are_complete(db):
         call_command("makemigrations", "--check", "--dry-run", verbosity=0)
     except SystemExit as exc:
         pytest.fail(f"models and migrations differ: run makemigrations (exit {exc.code})")
+
+
+def test_every_variable_read_is_documented_in_env_example():
+    import re
+
+    read = set(re.findall(r'env\w*(?:\.\w+)?\(\s*"([A-Z][A-Z0-9_]+)"', (ROOT / "territoire/settings.py").read_text()))
+    documented = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M))
+    assert read, "the pattern no longer finds the variables"
+    assert read - documented == set()
+
+
+def test_empty_variables_count_as_unset():
+    result = run(["-c", SHOW], DJANGO_SETTINGS_MODULE="territoire.settings", DATABASE_URL="", REDIS_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["django.db.backends.sqlite3", "True"]
+
+
+def test_docker_compose_starts_the_four_services_with_healthchecks():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    assert set(compose["services"]) == {"web", "worker", "postgres", "redis"}
+    for name, service in compose["services"].items():
+        assert "healthcheck" in service, name
+    assert "media" in compose["volumes"]
+    assert "--max-tasks-per-child" in compose["services"]["worker"]["command"]
