@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 RUNTIME_DEBS="python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
-TEST_DEBS="chromium poppler-utils"
+TEST_DEBS="chromium chromium-l10n poppler-utils"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

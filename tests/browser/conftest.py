@@ -36,6 +36,8 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
         "headless": True,
+        # Date inputs follow the browser's own language, as they do for a French-speaking user.
+        "env": {**os.environ, "LANG": "fr_BE.UTF-8", "LANGUAGE": "fr_BE:fr"},
         "args": [
             "--headless",
             "--no-sandbox",
@@ -45,6 +47,7 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-background-networking",
             "--disable-component-update",
             "--disable-sync",
+            "--lang=fr-BE",
         ],
     }
 
@@ -79,3 +82,22 @@ def login(page, live_server):
         page.wait_for_load_state()
 
     return do
+
+
+AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """Run axe-core (vendored, tests only) on the current page; fail on serious or critical issues."""
+
+    def check():
+        page.evaluate(AXE_SOURCE)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        details = "\n".join(
+            f"- {v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:3]}" for v in serious
+        )
+        assert not serious, f"accessibility problems on {page.url}:\n{details}"
+
+    return check

@@ -15,9 +15,14 @@ def world(transactional_db):
     return a, b
 
 
-def test_consultant_logs_in_sees_communes_and_changes_phase(page, live_server, login, screenshot, world):
+def test_consultant_logs_in_sees_communes_and_changes_phase(
+    page, live_server, login, screenshot, assert_accessible, world
+):
     a, b = world
+    page.goto(f"{live_server.url}/compte/connexion/")
+    assert_accessible()
     login(a.consultant)
+    assert_accessible()
     expect(page.get_by_role("heading", name="Mes communes")).to_be_visible()
     expect(page.get_by_role("heading", name="Val-d'Ourthe")).to_be_visible()
     expect(page.get_by_role("heading", name="Sambrevaux")).to_be_visible()
@@ -28,7 +33,11 @@ def test_consultant_logs_in_sees_communes_and_changes_phase(page, live_server, l
     page.get_by_role("combobox", name="Phase").select_option("roadmap")
     page.get_by_role("button", name="Enregistrer la phase").click()
     expect(page.get_by_role("status").filter(has_text="Feuille de route")).to_be_visible()
+    assert_accessible()
     screenshot("mission-consultant")
+    page.get_by_role("link", name="Modifier la mission").click()
+    assert_accessible()
+    screenshot("mission-edit")
 
 
 def test_staff_sees_only_their_commune_and_cannot_manage(page, live_server, login, screenshot, world):

@@ -85,3 +85,12 @@ def test_expired_reset_link_says_so(client, db):
 def test_password_change_needs_login(client, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 302
+
+
+def test_pages_carry_a_strict_content_security_policy(client, tenant_a):
+    client.force_login(tenant_a.staff)
+    policy = client.get(reverse("territoire:dashboard"))["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "'unsafe-eval'" not in policy
+    assert "script-src 'self'" in policy and "http" not in policy
