@@ -8,8 +8,8 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-RUNTIME_DEBS="python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
-TEST_DEBS="chromium chromium-l10n poppler-utils"
+RUNTIME_DEBS="python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core graphviz"
+TEST_DEBS="chromium chromium-l10n poppler-utils gettext"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -54,8 +54,19 @@ case "${1:-}" in
     export DJANGO_ALLOW_ASYNC_UNSAFE=true
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
+  messages)
+    # Refresh the French catalogue after adding strings. French is the source language: each
+    # untranslated entry gets its msgid as translation (msgen) so French plural rules apply.
+    apt_install gettext
+    po=locale/fr/LC_MESSAGES/django.po
+    "$VENV/bin/python" manage.py makemessages -l fr --no-obsolete --no-location --no-wrap \
+      --ignore=.venv --ignore=test-results --ignore=staticfiles --ignore=tests --ignore=benchmarks
+    sed -i '0,/^#, fuzzy$/{/^#, fuzzy$/d}' "$po"
+    msgen --no-wrap "$po" -o "$po"
+    "$VENV/bin/python" manage.py compilemessages -l fr --ignore=.venv
+    ;;
   *)
-    echo "usage: ./dev.sh demo | ./dev.sh test [pytest arguments]" >&2
+    echo "usage: ./dev.sh demo | ./dev.sh test [pytest arguments] | ./dev.sh messages" >&2
     exit 2
     ;;
 esac

@@ -121,6 +121,7 @@ def test_dashboard_without_membership_explains_what_to_do(client, outsider):
     client.force_login(outsider)
     response = client.get(reverse("territoire:dashboard"))
     assert "Aucune commune pour l'instant" in response.text
+    assert "0 commune accessible" in response.text  # French plural rule, from the compiled catalogue
 
 
 def test_dashboard_queries_do_not_grow_with_communes(client, django_assert_max_num_queries, tenant_a):

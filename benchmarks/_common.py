@@ -1,0 +1,33 @@
+"""Helpers shared by the benchmark scripts: Django set-up, timing, query counting."""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def measure(label: str, func, repeat: int = 10) -> dict:
+    """Run ``func`` once to warm up, then ``repeat`` times; print and return median time and queries."""
+    func()
+    times = []
+    with CaptureQueriesContext(connection) as queries:
+        func()
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    result = {"label": label, "median_ms": statistics.median(times) * 1000, "queries": len(queries)}
+    print(f"{label:<45} {result['median_ms']:8.1f} ms  {result['queries']:3d} queries")
+    return result
