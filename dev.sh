@@ -62,6 +62,8 @@ case "${1:-}" in
     "$VENV/bin/python" manage.py makemessages -l fr --no-obsolete --no-location --no-wrap \
       --ignore=.venv --ignore=test-results --ignore=staticfiles --ignore=tests --ignore=benchmarks
     sed -i '0,/^#, fuzzy$/{/^#, fuzzy$/d}' "$po"
+    # makemessages guesses "fuzzy" translations from similar strings; French needs none of them.
+    msgattrib --clear-fuzzy --empty --no-wrap "$po" -o "$po"
     msgen --no-wrap "$po" -o "$po"
     "$VENV/bin/python" manage.py compilemessages -l fr --ignore=.venv
     ;;

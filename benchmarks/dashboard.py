@@ -1,7 +1,7 @@
 """Dashboard, commune and mission pages for a consultant of 60+ communes.
 
-    .venv/bin/python manage.py seed_demo --size large
-    .venv/bin/python benchmarks/dashboard.py
+.venv/bin/python manage.py seed_demo --size large
+.venv/bin/python benchmarks/dashboard.py
 """
 
 from _common import measure  # noqa: I001  (sets Django up first)

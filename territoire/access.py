@@ -105,6 +105,22 @@ def can_see_members(user, obj) -> bool:
     return can_view(user, obj)
 
 
+def can_see_results(user, obj) -> bool:
+    """Consultants and the Collège read questionnaire results; staff answer but do not read colleagues' answers."""
+    return _has_role(user, obj, Role.CONSULTANT, Role.COLLEGE)
+
+
+def can_conduct_interviews(user, obj) -> bool:
+    """Interview notes hold what people said in confidence: only the commune's consultants read and write them."""
+    return _has_role(user, obj, Role.CONSULTANT)
+
+
+def can_answer_campaign(user, campaign) -> bool:
+    """A member answers a campaign logged in when it targets their role: Collège → Collège, staff → personnel."""
+    wanted = {"college": Role.COLLEGE, "staff": Role.STAFF}.get(campaign.audience)
+    return wanted is not None and _has_role(user, campaign, wanted)
+
+
 # --- Loading ------------------------------------------------------------------------------------
 
 
@@ -146,4 +162,7 @@ PREDICATES = {
     "validate_roadmap": can_validate_roadmap,
     "download_reports": can_download_reports,
     "see_members": can_see_members,
+    "see_results": can_see_results,
+    "answer_campaign": can_answer_campaign,
+    "conduct_interviews": can_conduct_interviews,
 }

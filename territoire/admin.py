@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from territoire.models import Commune, Membership, Mission
+from territoire.models import PST, Commune, Membership, Mission, PSTImport
 
 User = get_user_model()
 
@@ -53,3 +53,16 @@ admin.site.unregister(User)
 @admin.register(User)
 class TerritoireUserAdmin(UserAdmin):
     inlines = [UserMembershipInline]
+
+
+@admin.register(PST)
+class PSTAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "commune", "start_year", "end_year", "entity"]
+    list_filter = ["entity", "commune"]
+    list_select_related = ["commune"]
+
+
+@admin.register(PSTImport)
+class PSTImportAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "created_at"]
+    date_hierarchy = "created_at"

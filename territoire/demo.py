@@ -13,6 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from territoire import pst_demo
 from territoire.models import Commune, Membership, Mission, Role
 
 DEMO_PASSWORD = "territoire-demo"
@@ -135,6 +136,7 @@ def seed(ctx: DemoContext) -> None:
         ctx.missions[code] = mission
     if ctx.size == "large":
         _seed_large(ctx, password_hash)
+    pst_demo.seed(ctx)
 
 
 def _seed_large(ctx: DemoContext, password_hash: str) -> None:

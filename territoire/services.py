@@ -3,6 +3,8 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from territoire.models import Commune, Mission
 
@@ -61,3 +63,184 @@ def platform_selfcheck() -> dict:
 
     pdf = HTML(string="<h1>Territoire</h1><p>Vérification du moteur PDF.</p>").write_pdf()
     return {"communes": Commune.objects.count(), "pdf_bytes": len(pdf), "pdf_magic": pdf[:5].decode("ascii")}
+
+
+# --- PST ----------------------------------------------------------------------------------------
+
+
+class PSTImportError(Exception):
+    """The import cannot go on; the message is French and meant for the user."""
+
+
+def pst_preview(
+    *, commune: Commune, data: bytes, name: str, start_year: int, end_year: int, entity: str, columns=None
+) -> dict:
+    """Read and validate a PST file against the commune's stored PST; writes nothing.
+
+    Returns the fields of a ``PSTImport`` (payload, errors, counts, mapping, status...). The file's
+    own legislature and entity (eComptes XML) win over the ones given.
+    """
+    from territoire.models import PST, PSTImport
+    from territoire.pst import PSTFileError, apply
+    from territoire.pst.preview import parse_file
+
+    try:
+        payload = parse_file(data, name, columns)
+    except PSTFileError as error:
+        payload = {"format": "", "meta": {}, "nodes": [], "warnings": [], "headers": [], "columns": []}
+        payload["errors"] = [{"row": None, "column": "", "message": str(error)}]
+    meta = payload.get("meta", {})
+    if meta.get("ins") and meta["ins"].lstrip("0") != commune.code.lstrip("0"):
+        payload["warnings"].append(
+            _(
+                "Le fichier est le PST de la commune INS %(ins)s, pas de %(name)s (%(code)s) : "
+                "vérifiez avant de confirmer."
+            )
+            % {"ins": meta["ins"], "name": commune.name, "code": commune.code}
+        )
+    start_year = meta.get("start_year") or start_year
+    end_year = max(meta.get("end_year") or end_year, start_year)
+    entity = meta.get("entity") or entity
+    pst = PST.objects.filter(commune=commune, start_year=start_year, end_year=end_year, entity=entity).first()
+    counts = apply.counts(payload, pst if payload["nodes"] else None)
+    refused = bool(payload["errors"]) or not payload["nodes"]
+    return {
+        "pst": pst,
+        "start_year": start_year,
+        "end_year": end_year,
+        "entity": entity,
+        "file_format": payload.get("format", ""),
+        "headers": payload.pop("headers", []),
+        "mapping": {"columns": payload.pop("columns", []), "header_row": payload.pop("header_row", None)},
+        "errors": payload["errors"],
+        "counts": counts,
+        "payload": payload,
+        "status": PSTImport.Status.REFUSED if refused else PSTImport.Status.PREVIEW,
+    }
+
+
+def pst_import_preview(
+    *, commune: Commune, file, by: AbstractBaseUser | None, start_year: int, end_year: int, entity: str = "commune"
+):
+    """Store the uploaded file and the preview of what importing it would do; writes no PST node."""
+    from django.core.files.base import ContentFile
+
+    from territoire.models import PSTImport
+
+    data = file.read()
+    name = (getattr(file, "name", "") or "pst").rsplit("/", 1)[-1][:200]
+    preview = pst_preview(
+        commune=commune, data=data, name=name, start_year=start_year, end_year=end_year, entity=entity
+    )
+    pst_import = PSTImport(commune=commune, by=by, file_name=name, **preview)
+    pst_import.file.save(name, ContentFile(data), save=False)
+    pst_import.save()
+    logger.info(
+        "pst_import_previewed import=%s commune=%s status=%s nodes=%s errors=%s",
+        pst_import.pk,
+        commune.pk,
+        pst_import.status,
+        len(pst_import.payload.get("nodes", [])),
+        len(pst_import.errors),
+    )
+    return pst_import
+
+
+def pst_import_remap(*, pst_import, columns: list[str], by: AbstractBaseUser):
+    """Preview the stored file again with the columns the user chose."""
+    from territoire.models import PSTImport
+
+    if (
+        pst_import.status not in (PSTImport.Status.PREVIEW, PSTImport.Status.REFUSED)
+        or pst_import.file_format == "xml"
+    ):
+        raise PSTImportError(_("Cet import ne peut plus être modifié."))
+    with pst_import.file.open("rb") as handle:
+        data = handle.read()
+    preview = pst_preview(
+        commune=pst_import.commune,
+        data=data,
+        name=pst_import.file_name,
+        start_year=pst_import.start_year,
+        end_year=pst_import.end_year,
+        entity=pst_import.entity,
+        columns=columns,
+    )
+    for field, value in preview.items():
+        setattr(pst_import, field, value)
+    pst_import.save(
+        update_fields=[
+            "pst",
+            "file_format",
+            "headers",
+            "mapping",
+            "errors",
+            "counts",
+            "payload",
+            "status",
+            "start_year",
+            "end_year",
+            "entity",
+            "updated_at",
+        ]
+    )
+    logger.info("pst_import_remapped import=%s by=%s", pst_import.pk, by.pk)
+    return pst_import
+
+
+@transaction.atomic
+def pst_import_confirm(*, pst_import, by: AbstractBaseUser | None):
+    """Write the previewed PST, all or nothing. A second confirmation of the same import does nothing."""
+    from territoire.models import PST, PSTImport
+    from territoire.pst import apply
+
+    # The conditional update is the lock: of two simultaneous confirmations only one changes the row.
+    claimed = PSTImport.objects.filter(pk=pst_import.pk, status=PSTImport.Status.PREVIEW).update(
+        status=PSTImport.Status.CONFIRMED, confirmed_at=timezone.now()
+    )
+    if not claimed:
+        raise PSTImportError(_("Cet import a déjà été confirmé ou ne peut pas l'être."))
+    meta = pst_import.payload.get("meta", {})
+    pst, _created = PST.objects.get_or_create(
+        commune=pst_import.commune,
+        start_year=pst_import.start_year,
+        end_year=pst_import.end_year,
+        entity=pst_import.entity,
+        defaults={"title": meta.get("title", ""), "source_id": meta.get("source_id", "")},
+    )
+    result = apply.counts(pst_import.payload, pst)
+    apply.write(pst, pst_import.payload)
+    if meta.get("title") and (pst.title, pst.source_id) != (meta["title"], meta.get("source_id", "")):
+        pst.title, pst.source_id = meta["title"], meta.get("source_id", "")
+        pst.save(update_fields=["title", "source_id", "updated_at"])
+    else:
+        pst.save(update_fields=["updated_at"])
+    pst_import.refresh_from_db(fields=["status", "confirmed_at"])
+    pst_import.pst, pst_import.counts = pst, result
+    pst_import.save(update_fields=["pst", "counts", "updated_at"])
+    logger.info(
+        "pst_imported import=%s pst=%s created=%s updated=%s unchanged=%s removed=%s by=%s",
+        pst_import.pk,
+        pst.pk,
+        result["created"],
+        result["updated"],
+        result["unchanged"],
+        result["removed"],
+        getattr(by, "pk", None),
+    )
+    return pst_import
+
+
+@transaction.atomic
+def pst_node_set_tags(*, node, themes: list[str], dimensions: list[str], by: AbstractBaseUser):
+    """Give a node exactly these smart themes and dimensions."""
+    from territoire.models import PSTNodeTag
+
+    wanted = {(PSTNodeTag.Kind.THEME, t) for t in themes} | {(PSTNodeTag.Kind.DIMENSION, d) for d in dimensions}
+    current = {(t.kind, t.value): t.pk for t in PSTNodeTag.objects.filter(node=node)}
+    PSTNodeTag.objects.filter(pk__in=[pk for ident, pk in current.items() if ident not in wanted]).delete()
+    PSTNodeTag.objects.bulk_create([PSTNodeTag(node=node, kind=k, value=v) for k, v in wanted - set(current)])
+    logger.info(
+        "pst_node_tagged node=%s themes=%s dimensions=%s by=%s", node.pk, ",".join(themes), ",".join(dimensions), by.pk
+    )
+    return node

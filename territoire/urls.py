@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from territoire import views
+from territoire.views import pst as pst_views
 
 territoire_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -13,6 +14,37 @@ territoire_patterns = [
     path("missions/<int:mission_id>/", views.mission_detail, name="mission-detail"),
     path("missions/<int:mission_id>/modifier/", views.mission_edit, name="mission-edit"),
     path("missions/<int:mission_id>/phase/", views.mission_phase, name="mission-phase"),
+    path("missions/<int:mission_id>/pst/", pst_views.pst_index, name="pst-index"),
+    path("missions/<int:mission_id>/pst/importer/", pst_views.pst_import, name="pst-import"),
+    path(
+        "missions/<int:mission_id>/pst/imports/<int:import_id>/",
+        pst_views.pst_import_preview,
+        name="pst-import-preview",
+    ),
+    path(
+        "missions/<int:mission_id>/pst/imports/<int:import_id>/confirmer/",
+        pst_views.pst_import_confirm,
+        name="pst-import-confirm",
+    ),
+    path(
+        "missions/<int:mission_id>/pst/imports/<int:import_id>/fichier/",
+        pst_views.pst_import_file,
+        name="pst-import-file",
+    ),
+    path("missions/<int:mission_id>/pst/<int:pst_id>/", pst_views.pst_detail, name="pst-detail"),
+    *(
+        path(
+            f"missions/<int:mission_id>/pst/<int:pst_id>/export.{fmt}",
+            pst_views.pst_export,
+            {"file_format": fmt},
+            name=f"pst-export-{fmt}",
+        )
+        for fmt in ("xlsx", "csv", "xml")
+    ),
+    path("missions/<int:mission_id>/pst/elements/<int:node_id>/", pst_views.pst_node, name="pst-node"),
+    path(
+        "missions/<int:mission_id>/pst/elements/<int:node_id>/themes/", pst_views.pst_node_tags, name="pst-node-tags"
+    ),
 ]
 
 account_patterns = [
@@ -33,6 +65,8 @@ account_patterns = [
 urlpatterns = [
     path("", include((territoire_patterns, "territoire"))),
     path("missions/<int:mission_id>/diagnostic/", include("diagnostics.urls")),
+    # Respondents' links (/r/<token>/, /p/<public token>/): public, no account needed.
+    path("", include("diagnostics.public_urls")),
     path("missions/<int:mission_id>/feuille-de-route/", include("roadmap.urls")),
     path("missions/<int:mission_id>/projets/", include("projects.urls")),
     path("compte/", include(account_patterns)),

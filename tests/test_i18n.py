@@ -30,7 +30,9 @@ def test_french_catalogue_is_up_to_date():
     finally:
         PO.write_text(committed)
     missing = msgids(fresh) - msgids(committed)
-    assert not missing, f"run makemessages (README, « Langue »): {len(missing)} new strings, e.g. {sorted(missing)[:5]}"
+    assert not missing, (
+        f"run makemessages (README, « Langue »): {len(missing)} new strings, e.g. {sorted(missing)[:5]}"
+    )
 
 
 def test_compiled_catalogue_matches_the_po_file():

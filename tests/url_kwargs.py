@@ -8,6 +8,22 @@ A new view whose URL takes a new keyword (``<int:campaign_id>``...) needs a line
 URL_KWARGS = {
     "commune_id": lambda tenant: tenant.commune.pk,
     "mission_id": lambda tenant: tenant.mission.pk,
+    "pst_id": lambda tenant: _pst(tenant).pk,
+    "import_id": lambda tenant: _pst_import(tenant).pk,
+    "node_id": lambda tenant: _pst_node(tenant).pk,
+    "questionnaire_id": lambda tenant: _diagnostics(tenant)["questionnaire"].pk,
+    "section_id": lambda tenant: _diagnostics(tenant)["section"].pk,
+    "question_id": lambda tenant: _diagnostics(tenant)["question"].pk,
+    "campaign_id": lambda tenant: _diagnostics(tenant)["campaign"].pk,
+    # Fieldwork of the diagnostic (tests/diagnostics/factories_fieldwork.py).
+    "interview_id": lambda tenant: _fieldwork(tenant)["interview"].pk,
+    "guide_id": lambda tenant: _fieldwork(tenant)["guide"].pk,
+    "workshop_id": lambda tenant: _fieldwork(tenant)["workshop"].pk,
+    "workshop_token": lambda tenant: _fieldwork(tenant)["workshop"].public_token,
+    "card_id": lambda tenant: _fieldwork(tenant)["card"].pk,
+    "system_id": lambda tenant: _fieldwork(tenant)["system"].pk,
+    "flow_id": lambda tenant: _fieldwork(tenant)["flow"].pk,
+    "initiative_id": lambda tenant: _fieldwork(tenant)["initiative"].pk,
 }
 
 # URLs that answer without login by design (public links, health probe, auth pages).
@@ -19,4 +35,41 @@ PUBLIC_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Questionnaire respondents' links (tests/diagnostics/test_respond.py).
+    "respond:fill",
+    "respond:answer",
+    "respond:public",
+    # Workshop participants' link (tests/diagnostics/test_workshops.py).
+    "diagnostics:workshop-public",
+    "diagnostics:workshop-public-vote",
 }
+
+
+def _pst(tenant):
+    from tests.territoire.factories import PSTFactory
+
+    return PSTFactory(commune=tenant.commune)
+
+
+def _pst_import(tenant):
+    from tests.territoire.factories import PSTImportFactory
+
+    return PSTImportFactory(commune=tenant.commune)
+
+
+def _pst_node(tenant):
+    from tests.territoire.factories import PSTNodeFactory
+
+    return PSTNodeFactory(pst=_pst(tenant))
+
+
+def _diagnostics(tenant):
+    from tests.diagnostics.factories import tenant_objects
+
+    return tenant_objects(tenant)
+
+
+def _fieldwork(tenant):
+    from tests.diagnostics.factories_fieldwork import fieldwork_objects
+
+    return fieldwork_objects(tenant)

@@ -156,3 +156,25 @@ def test_platform_admin_manages_communes_in_admin(client, tenant_a):
     assert response.status_code == 200
     assert client.get(reverse("admin:territoire_mission_changelist")).status_code == 200
     assert client.get(reverse("admin:territoire_membership_changelist")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "territoire_pst",
+        "territoire_pstimport",
+        "diagnostics_questionnaire",
+        "diagnostics_campaign",
+        "diagnostics_interview",
+        "diagnostics_workshop",
+        "diagnostics_digitalsystem",
+        "diagnostics_dataflow",
+        "diagnostics_initiative",
+    ],
+)
+def test_platform_admin_lists_the_diagnostic(client, db, model):
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True, verbosity=0)
+    client.force_login(UserFactory(superuser=True))
+    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 200

@@ -1,0 +1,85 @@
+"""Time the results page of the large questionnaire (``seed_demo --size large`` first).
+
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python benchmarks/questionnaire_results.py
+
+Prints the number of queries and the time of a cold render (empty chart cache) and of warm ones,
+then the time of the XLSX export.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from diagnostics.demo import LARGE_TITLE  # noqa: E402
+from diagnostics.models import Questionnaire, Response  # noqa: E402
+
+RUNS = 5
+
+
+def main():
+    # Keep one connection for the whole run, so that the query count covers the request.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    questionnaire = Questionnaire.objects.filter(title=LARGE_TITLE).select_related("mission").first()
+    if questionnaire is None:
+        sys.exit("Run `manage.py seed_demo --size large` first.")
+    submitted = Response.objects.filter(campaign__questionnaire=questionnaire, submitted_at__isnull=False).count()
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="claire.dubois"))
+    url = reverse("diagnostics:questionnaire-results", args=[questionnaire.mission_id, questionnaire.pk])
+    cache.clear()
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        page = client.get(url)
+        cold = time.perf_counter() - start
+    assert page.status_code == 200
+    warm = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        client.get(url)
+        warm.append(time.perf_counter() - start)
+    filtered = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        client.get(url + "?audience=citizens")
+        filtered.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    export = client.get(
+        reverse("diagnostics:questionnaire-export-xlsx", args=[questionnaire.mission_id, questionnaire.pk])
+    )
+    export_time = time.perf_counter() - start
+    questions = questionnaire.questions.count()
+    print(f"questionnaire: {questions} questions, {submitted} submitted responses")
+    print(f"results page: {len(queries)} queries, {len(page.content) // 1024} KiB")
+    print(f"cold (charts drawn): {cold * 1000:.0f} ms")
+    print(f"warm (charts cached): median {statistics.median(warm) * 1000:.0f} ms over {RUNS}")
+    print(f"filtered by audience: median {statistics.median(filtered) * 1000:.0f} ms over {RUNS}")
+    print(f"XLSX export: {export_time * 1000:.0f} ms, {len(export.content) // 1024} KiB")
+
+
+if __name__ == "__main__":
+    main()

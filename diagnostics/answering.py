@@ -1,0 +1,252 @@
+"""Reading a respondent's form data, validating it per question type, saving and submitting.
+
+Every answer is saved as it is given (autosave, one question per request) and always to the
+response named by the URL's token, never by a form field: a tampered hidden field cannot move an
+answer to another response. The order of writes makes concurrent requests safe:
+
+* each save starts with a conditional ``UPDATE response SET last_activity_at … WHERE submitted_at
+  IS NULL``: it takes the response's row lock (the database's write lock on SQLite), so two tabs
+  saving the same response are serialised, and a save racing a submission either lands before
+  it or is refused with a message — never silently lost after the response was sent;
+* ``update_or_create`` on (response, question) (unique together): the last write per question wins;
+* submission is a conditional ``UPDATE … WHERE submitted_at IS NULL``: a double click or a second
+  tab submits once, and both see the thank-you page.
+"""
+
+import functools
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diagnostics.models import Answer, AnswerItem, Question, QuestionType, Response
+
+SHORT_TEXT_MAX = 500
+LONG_TEXT_MAX = 10_000
+
+
+class AnswerError(ValueError):
+    """The value given does not fit the question; the message is shown next to it."""
+
+
+class AnswerRefused(Exception):
+    """The response no longer accepts answers (submitted or campaign closed)."""
+
+
+@dataclass
+class Parsed:
+    value: object
+    number: Decimal | None = None
+    choice_id: int | None = None
+    text: str = ""
+    score: Decimal | None = None
+    items: list[dict] = field(default_factory=list)
+
+
+def _score(fraction: float) -> Decimal:
+    return Decimal(str(round(100 * fraction, 2)))
+
+
+def _int(raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise AnswerError(_("Choisissez une valeur de l'échelle.")) from None
+    if not low <= value <= high:
+        raise AnswerError(_("Choisissez une valeur entre %(low)s et %(high)s.") % {"low": low, "high": high})
+    return value
+
+
+def parse_answer(question: Question, data, choices) -> Parsed | None:
+    """The answer given in ``data`` (a QueryDict) for ``question``; None when left empty.
+
+    ``choices`` are the question's Choice objects. Raises AnswerError with a French message.
+    """
+    name = f"q{question.pk}"
+    raw = (data.get(name) or "").strip()
+    qtype = question.type
+    if qtype in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT):
+        limit = SHORT_TEXT_MAX if qtype == QuestionType.SHORT_TEXT else LONG_TEXT_MAX
+        if not raw:
+            return None
+        if len(raw) > limit:
+            raise AnswerError(_("Votre réponse dépasse %(limit)s caractères.") % {"limit": limit})
+        return Parsed(value=raw, text=raw)
+    by_id = {str(c.pk): c for c in choices}
+    if qtype == QuestionType.SINGLE:
+        if not raw:
+            return None
+        choice = by_id.get(raw)
+        if choice is None:
+            raise AnswerError(_("Ce choix ne fait pas partie de la question."))
+        other = (data.get(f"{name}_other") or "").strip()[:SHORT_TEXT_MAX] if choice.is_other else ""
+        return Parsed(value={"choice": choice.pk, "other": other}, choice_id=choice.pk, text=other)
+    if qtype == QuestionType.MULTIPLE:
+        picked = [v for v in data.getlist(name) if v]
+        if not picked:
+            return None
+        if any(v not in by_id for v in picked):
+            raise AnswerError(_("Ce choix ne fait pas partie de la question."))
+        ids = sorted({by_id[v].pk for v in picked})
+        other = ""
+        if any(by_id[str(i)].is_other for i in ids):
+            other = (data.get(f"{name}_other") or "").strip()[:SHORT_TEXT_MAX]
+        return Parsed(value={"choices": ids, "other": other}, text=other, items=[{"choice_id": i} for i in ids])
+    if qtype == QuestionType.RANKING:
+        ranks = {}
+        for choice in choices:
+            given = (data.get(f"{name}_c{choice.pk}") or "").strip()
+            if given:
+                ranks[choice.pk] = _int(given, 1, len(choices))
+        if not ranks:
+            return None
+        if len(set(ranks.values())) != len(ranks):
+            raise AnswerError(_("Chaque rang ne peut être donné qu'une fois."))
+        order = sorted(ranks, key=ranks.get)
+        return Parsed(value=order, items=[{"choice_id": c, "rank": ranks[c]} for c in order])
+    if qtype in (QuestionType.LIKERT, QuestionType.RATING):
+        if not raw:
+            return None
+        high = 5 if qtype == QuestionType.LIKERT else 10
+        low = 1 if qtype == QuestionType.LIKERT else 0
+        value = _int(raw, low, high)
+        return Parsed(value=value, number=Decimal(value), score=_score((value - low) / (high - low)))
+    if qtype == QuestionType.YES_NO:
+        if not raw:
+            return None
+        if raw not in ("yes", "no"):
+            raise AnswerError(_("Répondez par oui ou par non."))
+        yes = raw == "yes"
+        return Parsed(value=yes, number=Decimal(int(yes)), score=_score(1 if yes else 0))
+    if qtype == QuestionType.NUMBER:
+        if not raw:
+            return None
+        try:
+            number = Decimal(raw.replace(" ", "").replace("\u202f", "").replace(",", "."))
+        except InvalidOperation:
+            raise AnswerError(_("Saisissez un nombre, par exemple 12 ou 12,5.")) from None
+        if not number.is_finite() or abs(number) >= Decimal("1e10"):
+            raise AnswerError(_("Saisissez un nombre, par exemple 12 ou 12,5."))
+        low, high = question.config.get("min"), question.config.get("max")
+        if low is not None and number < Decimal(str(low)):
+            raise AnswerError(_("La valeur doit être au moins %(min)s.") % {"min": low})
+        if high is not None and number > Decimal(str(high)):
+            raise AnswerError(_("La valeur doit être au plus %(max)s.") % {"max": high})
+        number = number.quantize(Decimal("0.0001"))
+        return Parsed(value=str(number.normalize()), number=number)
+    if qtype == QuestionType.MATRIX:
+        cells = {}
+        for index in range(len(question.rows)):
+            given = (data.get(f"{name}_r{index}") or "").strip()
+            if given:
+                cells[index] = _int(given, 1, 5)
+        if not cells:
+            return None
+        score = _score(sum((v - 1) / 4 for v in cells.values()) / len(cells))
+        return Parsed(
+            value={str(k): v for k, v in cells.items()},
+            score=score,
+            items=[{"row": k, "rank": v} for k, v in cells.items()],
+        )
+    raise AnswerError(_("Type de question inconnu."))
+
+
+def retry_when_locked(function):
+    """Run ``function`` again when SQLite reports a lock held by a concurrent request.
+
+    A file database waits for the lock (``timeout`` in settings), but the shared in-memory
+    database of the browser tests fails at once, even to read; PostgreSQL never raises this. The
+    respondent's views are idempotent (saves are update_or_create, submission is conditional), so
+    running them again is safe; a few tries keep two quick autosaves from failing each other.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for attempt in range(4):
+            try:
+                return function(*args, **kwargs)
+            except OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 3:
+                    raise
+                time.sleep(0.05 * 2**attempt)
+
+    return wrapper
+
+
+def answer_save(*, response: Response, question: Question, data, choices) -> Answer | None:
+    """Validate and save one answer of ``response`` (None when the respondent cleared it)."""
+    parsed = parse_answer(question, data, choices)  # raises AnswerError before any write
+    with transaction.atomic():
+        if not response.campaign.is_open:
+            raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
+        touched = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
+            last_activity_at=timezone.now()
+        )
+        if not touched:
+            raise AnswerRefused(_("Vos réponses ont déjà été envoyées : elles ne peuvent plus être modifiées."))
+        if parsed is None:
+            Answer.objects.filter(response=response, question=question).delete()
+            return None
+        answer, created = Answer.objects.update_or_create(
+            response=response,
+            question=question,
+            defaults={
+                "value": parsed.value,
+                "number": parsed.number,
+                "choice_id": parsed.choice_id,
+                "text": parsed.text,
+                "score": parsed.score if question.counts_for_maturity else None,
+                "updated_at": timezone.now(),
+            },
+        )
+        if question.type in (QuestionType.MULTIPLE, QuestionType.RANKING, QuestionType.MATRIX):
+            if not created:
+                AnswerItem.objects.filter(answer=answer).delete()
+            AnswerItem.objects.bulk_create(
+                [AnswerItem(answer=answer, question_id=question.pk, **item) for item in parsed.items]
+            )
+    return answer
+
+
+def is_visible(question: Question, values: dict) -> bool:
+    """Whether a question is shown, given the respondent's answers (question id → value)."""
+    choice_id = question.show_if_choice_id
+    if not choice_id:
+        return True
+    # The condition question is the choice's question: look for the choice among all answers.
+    for value in values.values():
+        if isinstance(value, dict) and (value.get("choice") == choice_id or choice_id in value.get("choices", [])):
+            return True
+    return False
+
+
+@dataclass
+class SubmitResult:
+    ok: bool
+    missing: list = field(default_factory=list)
+    already: bool = False
+
+
+def response_submit(*, response: Response, questions) -> SubmitResult:
+    """Submit once: required visible questions must be answered; a second call is a no-op."""
+    if response.submitted_at:
+        return SubmitResult(ok=True, already=True)
+    if not response.campaign.is_open:
+        raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être envoyées."))
+    with transaction.atomic():
+        values = dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
+        visible = [q for q in questions if is_visible(q, values)]
+        missing = [q for q in visible if q.required and q.pk not in values]
+        if missing:
+            return SubmitResult(ok=False, missing=missing)
+        hidden = {q.pk for q in questions} - {q.pk for q in visible}
+        submitted = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
+            submitted_at=timezone.now()
+        )
+        if submitted and hidden:
+            # Answers to follow-up questions whose condition no longer holds are not part of the response.
+            Answer.objects.filter(response=response, question_id__in=hidden).delete()
+    return SubmitResult(ok=True, already=not submitted)

@@ -1,0 +1,220 @@
+"""Forms of the diagnostic: validation only; services do the writes."""
+
+import csv
+import io
+from datetime import timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from diagnostics.builtin import BUILTIN_TEMPLATES
+from diagnostics.models import CHOICE_TYPES, Audience, Choice, QuestionType
+from territoire.models import SmartDimension, SmartTheme
+
+MAX_INVITATIONS = 2000
+
+
+class QuestionnaireForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BuiltinForm(forms.Form):
+    key = forms.ChoiceField(label=_("Modèle"), choices=[(k, v["title"]) for k, v in BUILTIN_TEMPLATES.items()])
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label=_("Titre de la section"), max_length=200)
+    description = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class QuestionAddForm(forms.Form):
+    type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
+    text = forms.CharField(label=_("Intitulé de la question"), max_length=500)
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Intitulé"), max_length=500)
+    help_text = forms.CharField(label=_("Aide"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    type = forms.ChoiceField(label=_("Type"), choices=QuestionType.choices)
+    required = forms.BooleanField(label=_("Réponse obligatoire"), required=False)
+    choices = forms.CharField(
+        label=_("Choix (un par ligne)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    other_label = forms.CharField(
+        label=_("Choix « autre, précisez »"),
+        required=False,
+        max_length=300,
+        help_text=_("Laissez vide pour ne pas proposer de choix « autre »."),
+    )
+    rows = forms.CharField(
+        label=_("Lignes de la matrice (une par ligne)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    unit = forms.CharField(label=_("Unité"), required=False, max_length=20)
+    min = forms.DecimalField(label=_("Minimum"), required=False)
+    max = forms.DecimalField(label=_("Maximum"), required=False)
+    dimension = forms.ChoiceField(label=_("Dimension"), required=False, choices=[("", "—"), *SmartDimension.choices])
+    theme = forms.ChoiceField(label=_("Thématique"), required=False, choices=[("", "—"), *SmartTheme.choices])
+    counts_for_maturity = forms.BooleanField(label=_("Compte pour le score de maturité"), required=False)
+    show_if_choice = forms.ModelChoiceField(
+        label=_("Afficher seulement si"),
+        required=False,
+        queryset=Choice.objects.none(),
+        empty_label=_("toujours afficher"),
+    )
+
+    def __init__(self, *args, question, **kwargs):
+        self.question = question
+        super().__init__(*args, **kwargs)
+        # Conditions refer to a choice of a question placed before this one, in this questionnaire.
+        earlier = [
+            q.pk
+            for q in question.questionnaire.questions.select_related("section").order_by(
+                "section__position", "position", "pk"
+            )
+        ]
+        earlier = earlier[: earlier.index(question.pk)] if question.pk in earlier else earlier
+        self.fields["show_if_choice"].queryset = Choice.objects.filter(
+            question_id__in=earlier, question__type__in=[QuestionType.SINGLE, QuestionType.MULTIPLE]
+        ).select_related("question")
+        self.fields["show_if_choice"].label_from_instance = lambda c: f"{c.question.text[:60]} → {c.label}"
+
+    def clean(self):
+        data = super().clean()
+        qtype = data.get("type")
+        data["choice_labels"] = _lines(data.get("choices") or "")
+        if qtype in CHOICE_TYPES and len(data["choice_labels"]) < 2:
+            self.add_error("choices", _("Donnez au moins deux choix."))
+        if qtype == QuestionType.MATRIX and len(_lines(data.get("rows") or "")) < 1:
+            self.add_error("rows", _("Donnez au moins une ligne."))
+        if data.get("min") is not None and data.get("max") is not None and data["min"] > data["max"]:
+            self.add_error("max", _("Le maximum doit être supérieur au minimum."))
+        if data.get("counts_for_maturity") and qtype not in (
+            QuestionType.LIKERT,
+            QuestionType.RATING,
+            QuestionType.YES_NO,
+            QuestionType.MATRIX,
+        ):
+            self.add_error(
+                "counts_for_maturity",
+                _("Seules les échelles, notes, oui/non et matrices comptent pour la maturité."),
+            )
+        config = {}
+        if qtype == QuestionType.NUMBER:
+            config = {
+                k: (float(v) if k != "unit" else v)
+                for k, v in (("unit", data.get("unit")), ("min", data.get("min")), ("max", data.get("max")))
+                if v not in (None, "")
+            }
+        if qtype == QuestionType.MATRIX:
+            config = {"rows": _lines(data.get("rows") or "")}
+        data["config"] = config
+        return data
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    audience = forms.ChoiceField(label=_("Public"), choices=Audience.choices)
+    opens_at = forms.DateTimeField(
+        label=_("Ouverture"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Clôture"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    anonymous = forms.BooleanField(
+        label=_("Réponses anonymes"),
+        required=False,
+        initial=True,
+        help_text=_("Les résultats et exports ne montrent ni noms ni adresses."),
+    )
+    public = forms.BooleanField(
+        label=_("Lien public"),
+        required=False,
+        help_text=_("Un lien à diffuser largement (citoyens) : une réponse par navigateur."),
+    )
+    intro = forms.CharField(label=_("Texte d'introduction"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "opens_at": timezone.localtime().replace(second=0, microsecond=0),
+                "closes_at": (timezone.localtime() + timedelta(days=21)).replace(hour=23, minute=59, second=0),
+                "anonymous": True,
+            },
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
+        return data
+
+
+class InvitationsForm(forms.Form):
+    people = forms.CharField(
+        label=_("Adresses à inviter"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 5, "class": "form-control", "placeholder": "marie.dupont@commune.be; Marie Dupont; Travaux"}
+        ),
+        help_text=_("Une personne par ligne : e-mail ; nom ; service (nom et service facultatifs)."),
+    )
+    file = forms.FileField(
+        label=_("… ou un fichier CSV"),
+        required=False,
+        help_text=_("Colonnes : e-mail, nom, service (séparateur virgule ou point-virgule)."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        lines = []
+        if data.get("people"):
+            lines += data["people"].splitlines()
+        if data.get("file"):
+            upload = data["file"]
+            if upload.size > 1024 * 1024:
+                raise ValidationError(_("Le fichier dépasse 1 Mo."))
+            try:
+                lines += upload.read().decode("utf-8-sig").splitlines()
+            except UnicodeDecodeError:
+                raise ValidationError(_("Le fichier doit être un CSV encodé en UTF-8.")) from None
+        people, errors = [], []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            delimiter = ";" if ";" in line else ","
+            cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+            email = cells[0] if cells else ""
+            if number == 1 and "@" not in email and email.lower() in ("email", "e-mail", "courriel"):
+                continue  # a header line
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(
+                    _("Ligne %(n)s : « %(email)s » n'est pas une adresse e-mail.") % {"n": number, "email": email}
+                )
+                continue
+            people.append(
+                {
+                    "email": email,
+                    "name": cells[1][:200] if len(cells) > 1 else "",
+                    "service": cells[2][:120] if len(cells) > 2 else "",
+                }
+            )
+        if errors:
+            raise ValidationError(errors[:10])
+        if not people:
+            raise ValidationError(_("Indiquez au moins une adresse e-mail."))
+        if len(people) > MAX_INVITATIONS:
+            raise ValidationError(_("Au plus %(n)s invitations à la fois.") % {"n": MAX_INVITATIONS})
+        data["people_list"] = people
+        return data

@@ -1,0 +1,418 @@
+"""Results of a questionnaire: aggregated in the database, drawn as server-side SVG with pygal.
+
+The page issues a fixed number of grouped queries whatever the number of responses (see
+``tests/diagnostics/test_results.py``): counts per campaign, distributions of scalar answers,
+summaries of numbers, counts of items (multiple choices, ranks, matrix cells), a few free-text
+answers per question (a window function keeps the latest ones), and average maturity scores per
+dimension and per theme. Every aggregate is split by audience, which gives the side-by-side
+comparison. Rendered charts are cached under a hash of the data they draw, so a new answer
+redraws only the charts it changes.
+"""
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pygal
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from pygal.style import Style
+
+from diagnostics.models import (
+    TEXT_TYPES,
+    Answer,
+    AnswerItem,
+    Audience,
+    Campaign,
+    Invitation,
+    Question,
+    QuestionType,
+    Response,
+)
+from territoire.models import SmartDimension, SmartTheme
+
+TEXTS_PER_QUESTION = 8
+SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
+AUDIENCE = "response__campaign__audience"
+PALETTE = ("#0f5257", "#d9822b", "#6a4c93", "#2a9d8f", "#c44536", "#457b9d")
+
+CHART_STYLE = Style(
+    background="transparent",
+    plot_background="transparent",
+    foreground="#212529",
+    foreground_strong="#212529",
+    foreground_subtle="#6c757d",
+    colors=PALETTE,
+    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+    label_font_size=15,
+    major_label_font_size=15,
+    value_font_size=14,
+    legend_font_size=15,
+    tooltip_font_size=14,
+    title_font_size=15,
+)
+
+
+def _chart(kind, **config):
+    """A pygal chart that needs no external script or stylesheet (``js=()``), sized by its container."""
+    return kind(
+        js=(),
+        style=CHART_STYLE,
+        disable_xml_declaration=True,
+        explicit_size=False,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        print_values=False,
+        truncate_label=60,
+        truncate_legend=40,
+        **config,
+    )
+
+
+def _render_cached(kind, data_key, build, **config) -> str:
+    key = (
+        "diag-chart:"
+        + hashlib.sha256(
+            repr((kind.__name__, data_key, sorted((k, v) for k, v in config.items() if not callable(v)))).encode()
+        ).hexdigest()
+    )
+    svg = cache.get(key)
+    if svg is None:
+        chart = _chart(kind, **config)
+        build(chart)
+        # Even with js=() pygal writes an inline <script> holding its config for the tooltips: the CSP
+        # would block it anyway, so it goes.
+        svg = SCRIPT_RE.sub("", chart.render(is_unicode=True))
+        cache.set(key, svg, 60 * 60)
+    return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: dict = field(default_factory=dict)  # audience → count
+    chart: str = ""
+    summary: list = field(default_factory=list)  # number questions: per audience n/avg/min/max
+    texts: list = field(default_factory=list)
+    scores: dict = field(default_factory=dict)  # audience → average score 0–100
+
+    @property
+    def total(self) -> int:
+        return sum(self.answered.values())
+
+
+def _pct(n, total) -> float:
+    return round(100 * n / total, 1) if total else 0
+
+
+def campaign_stats(campaigns) -> list[dict]:
+    """Invited / started / submitted for each campaign (three grouped queries)."""
+    ids = [c.pk for c in campaigns]
+    invited = dict(Invitation.objects.filter(campaign_id__in=ids).values_list("campaign_id").annotate(n=Count("pk")))
+    counts = {
+        row["campaign_id"]: row
+        for row in Response.objects.filter(campaign_id__in=ids)
+        .values("campaign_id")
+        .annotate(
+            started=Count("pk"), submitted=Count("pk", filter=Q(submitted_at__isnull=False)), last=Max("submitted_at")
+        )
+    }
+    rows = []
+    for campaign in campaigns:
+        c = counts.get(campaign.pk, {})
+        row = {
+            "campaign": campaign,
+            "invited": invited.get(campaign.pk, 0),
+            "started": c.get("started", 0),
+            "submitted": c.get("submitted", 0),
+            "last": c.get("last"),
+        }
+        row["rate"] = _pct(row["submitted"], row["invited"]) if row["invited"] else None
+        rows.append(row)
+    return rows
+
+
+def _aggregate_rows(scope: dict, version) -> dict:
+    """The three grouped queries over answers and items, cached under the data's version."""
+    key = "diag-results:" + hashlib.sha256(repr((sorted(scope.items()), version)).encode()).hexdigest()
+    raw = cache.get(key)
+    if raw is None:
+        answers = Answer.objects.filter(**scope)
+        item_scope = {f"answer__{k}": v for k, v in scope.items()}
+        raw = {
+            "answers": list(
+                answers.values("question_id", "response__campaign_id", "number", "choice_id").annotate(
+                    n=Count("pk"), score_sum=Sum("score"), score_n=Count("score")
+                )
+            ),
+            "items": list(
+                AnswerItem.objects.filter(**item_scope)
+                .values("question_id", "choice_id", "row", "rank", "answer__response__campaign_id")
+                .annotate(n=Count("pk"))
+            ),
+            "texts": list(
+                answers.exclude(text="")
+                .annotate(rn=Window(RowNumber(), partition_by=F("question_id"), order_by=F("updated_at").desc()))
+                .filter(rn__lte=TEXTS_PER_QUESTION)
+                .values_list("question_id", "text", "response__campaign_id")
+            ),
+        }
+        cache.set(key, raw, 60 * 60)
+    return raw
+
+
+def questionnaire_results(questionnaire, *, audience: str = "", service: str = "") -> dict:
+    campaigns = list(Campaign.objects.filter(questionnaire=questionnaire).order_by("audience", "opens_at"))
+    stats = campaign_stats(campaigns)
+    audience_of = {c.pk: c.audience for c in campaigns}
+    kept = [c.pk for c in campaigns if not audience or c.audience == audience]
+    services = list(
+        Response.objects.filter(campaign_id__in=audience_of)
+        .exclude(service="")
+        .order_by("service")
+        .values_list("service", flat=True)
+        .distinct()
+    )
+    # Filtering on the response's campaign (a list of ids) rather than on the questionnaire spares a join.
+    scope = {"response__campaign_id__in": kept, "response__submitted_at__isnull": False}
+    if service:
+        scope["response__service"] = service
+    sections = list(questionnaire.sections.prefetch_related("questions__choices"))
+    questions = {q.pk: q for s in sections for q in s.questions.all()}
+    # Answers of submitted responses never change: the aggregates stay valid until a new response is
+    # submitted (count and latest date per campaign) or a question is edited.
+    version = (
+        tuple((r["campaign"].pk, r["submitted"], r["last"]) for r in stats),
+        tuple(kept),
+        service,
+        max((q.updated_at for q in questions.values()), default=None),
+    )
+    raw = _aggregate_rows(scope, version)
+    results = {pk: QuestionResult(question=q) for pk, q in questions.items()}
+    labels = dict(Audience.choices)
+
+    # 1. One pass over the answers gives counts, distributions, number summaries and scores, by audience.
+    scalar = defaultdict(lambda: defaultdict(int))  # (question, audience) → {choice id or scale point: n}
+    number_rows = defaultdict(list)  # (question, audience) → [(number, n)]
+    score_sums = defaultdict(lambda: [Decimal(0), 0])  # (question, audience) → [sum, n]
+    for row in raw["answers"]:
+        question = questions.get(row["question_id"])
+        if question is None:
+            continue
+        aud = audience_of[row["response__campaign_id"]]
+        pk, n = question.pk, row["n"]
+        result = results[pk]
+        result.answered[aud] = result.answered.get(aud, 0) + n
+        if question.type == QuestionType.NUMBER and row["number"] is not None:
+            number_rows[(pk, aud)].append((row["number"], n))
+        elif row["choice_id"]:
+            scalar[(pk, aud)][row["choice_id"]] += n
+        elif row["number"] is not None:
+            scalar[(pk, aud)][int(row["number"])] += n
+        if row["score_n"]:
+            score_sums[(pk, aud)][0] += row["score_sum"]
+            score_sums[(pk, aud)][1] += row["score_n"]
+    order = list(labels)
+    audiences = sorted({a for r in results.values() for a in r.answered}, key=order.index)
+
+    numbers = defaultdict(list)
+    for (pk, aud), values in number_rows.items():
+        total = sum(n for _, n in values)
+        numbers[pk].append(
+            {
+                AUDIENCE: aud,
+                "n": total,
+                "avg": sum(v * n for v, n in values) / total,
+                "low": min(v for v, _ in values),
+                "high": max(v for v, _ in values),
+            }
+        )
+
+    # 2. Items: chosen options, ranks, matrix cells.
+    items = defaultdict(lambda: defaultdict(int))  # (question, audience) → {(choice, row, rank): n}
+    for row in raw["items"]:
+        aud = audience_of[row["answer__response__campaign_id"]]
+        items[(row["question_id"], aud)][(row["choice_id"], row["row"], row["rank"])] += row["n"]
+
+    # 3. The latest free-text answers of each question (and "other, please specify" texts).
+    for question_id, text, campaign_id in raw["texts"]:
+        if question_id in results:
+            aud = audience_of[campaign_id]
+            results[question_id].texts.append((text, labels.get(aud, aud)))
+
+    # 4. Scores: per question (comparison table) and per dimension / theme (radar), weighted by answers.
+    for (pk, aud), (total, n) in score_sums.items():
+        if questions[pk].counts_for_maturity:
+            results[pk].scores[aud] = float(total / n)
+    maturity = {}
+    for axis, choices in (("dimension", SmartDimension), ("theme", SmartTheme)):
+        sums = defaultdict(lambda: [Decimal(0), 0])
+        for (pk, aud), (total, n) in score_sums.items():
+            value = getattr(questions[pk], axis)
+            if value and questions[pk].counts_for_maturity:
+                sums[(value, aud)][0] += total
+                sums[(value, aud)][1] += n
+        table = defaultdict(dict)
+        for (value, aud), (total, n) in sums.items():
+            table[value][aud] = float(total / n)
+        axes = [(value, label) for value, label in choices.choices if value in table]
+        maturity[axis] = {
+            "rows": [(label, [table[value].get(a) for a in audiences]) for value, label in axes],
+            "radar": _radar(axes, table, audiences, labels) if len(axes) >= 3 else "",
+        }
+
+    for pk, result in results.items():
+        _draw(result, audiences, labels, scalar, numbers.get(pk, []), items)
+
+    return {
+        "campaigns": stats,
+        "audiences": [(a, labels.get(a, a)) for a in audiences],
+        "sections": [(s, [results[q.pk] for q in s.questions.all()]) for s in sections],
+        "maturity": maturity,
+        "services": services,
+        "respondents": sum(r["submitted"] for r in stats),
+        # Scored questions side by side: the gaps between audiences are a finding in themselves.
+        "comparison": [results[q.pk] for s in sections for q in s.questions.all() if results[q.pk].scores]
+        if len(audiences) > 1
+        else [],
+    }
+
+
+def _radar(axes, table, audiences, labels) -> str:
+    data = tuple((a, tuple(round(table[v].get(a) or 0, 1) for v, _ in axes)) for a in audiences)
+
+    def build(chart):
+        chart.x_labels = [str(label) for _, label in axes]
+        for audience, values in data:
+            chart.add(str(labels.get(audience, audience)), list(values))
+
+    return _render_cached(
+        pygal.Radar,
+        (tuple(str(lab) for _, lab in axes), data),
+        build,
+        range=(0, 100),
+        fill=True,
+        width=600,
+        height=460,
+        margin_bottom=28,
+    )
+
+
+def _series(result, audiences, labels, keys, counts_of):
+    """One series per audience, in percent of the audience's respondents to this question."""
+    series = []
+    for audience in audiences:
+        total = result.answered.get(audience, 0)
+        counts = counts_of(audience)
+        series.append((str(labels.get(audience, audience)), tuple(_pct(counts.get(k, 0), total) for k in keys)))
+    return tuple(series)
+
+
+def _draw(result, audiences, labels, scalar, numbers, items) -> None:
+    q = result.question
+    if not result.total:
+        return
+    pk = q.pk
+    if q.type in (QuestionType.LIKERT, QuestionType.RATING):
+        scale = q.scale
+        keys = [v for v, _ in scale]
+        x_labels = [str(v) for v, _ in scale]  # the ends are named under the chart
+        series = _series(result, audiences, labels, keys, lambda a: scalar[(pk, a)])
+        result.chart = _bars(pygal.Bar, x_labels, series, ident=pk, height=300)
+    elif q.type == QuestionType.YES_NO:
+        series = _series(result, audiences, labels, [1, 0], lambda a: scalar[(pk, a)])
+        result.chart = _bars(pygal.HorizontalBar, [_("Oui"), _("Non")], series, ident=pk, height=180)
+    elif q.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
+        choices = list(q.choices.all())
+        keys = [c.pk for c in choices]
+
+        def counts_of(a):
+            if q.type == QuestionType.SINGLE:
+                return scalar[(pk, a)]
+            return {choice: n for (choice, _row, _rank), n in items[(pk, a)].items()}
+
+        series = _series(result, audiences, labels, keys, counts_of)
+        result.chart = _bars(
+            pygal.HorizontalBar, [c.label for c in choices], series, ident=pk, height=90 + 36 * len(choices)
+        )
+    elif q.type == QuestionType.RANKING:
+        choices = list(q.choices.all())
+        series = []
+        for a in audiences:
+            sums = defaultdict(lambda: [0, 0])
+            for (choice, _row, rank), n in items[(pk, a)].items():
+                sums[choice][0] += rank * n
+                sums[choice][1] += n
+            series.append(
+                (
+                    str(labels.get(a, a)),
+                    tuple(round(sums[c.pk][0] / sums[c.pk][1], 2) if sums[c.pk][1] else None for c in choices),
+                )
+            )
+        result.chart = _bars(
+            pygal.HorizontalBar,
+            [c.label for c in choices],
+            tuple(series),
+            ident=pk,
+            height=90 + 36 * len(choices),
+            title=_("Rang moyen (1 = le plus prioritaire)"),
+        )
+    elif q.type == QuestionType.MATRIX:
+        rows = q.rows
+        series = []
+        for a in audiences:
+            sums = defaultdict(lambda: [0, 0])
+            for (_choice, row, rank), n in items[(pk, a)].items():
+                sums[row][0] += rank * n
+                sums[row][1] += n
+            series.append(
+                (
+                    str(labels.get(a, a)),
+                    tuple(round(sums[i][0] / sums[i][1], 2) if sums[i][1] else None for i in range(len(rows))),
+                )
+            )
+        result.chart = _bars(
+            pygal.HorizontalBar,
+            rows,
+            tuple(series),
+            ident=pk,
+            height=90 + 36 * len(rows),
+            range=(1, 5),
+            title=_("Moyenne sur 5"),
+        )
+    elif q.type == QuestionType.NUMBER:
+        result.summary = [
+            {
+                "audience": labels.get(row[AUDIENCE], row[AUDIENCE]),
+                "n": row["n"],
+                "avg": row["avg"],
+                "low": row["low"],
+                "high": row["high"],
+            }
+            for row in sorted(numbers, key=lambda r: audiences.index(r[AUDIENCE]))
+        ]
+    elif q.type in TEXT_TYPES:
+        pass
+
+
+def _bars(kind, x_labels, series, *, height, ident, title="", range=None) -> str:  # noqa: A002
+    x_labels = tuple(str(x) for x in x_labels)
+
+    def build(chart):
+        chart.x_labels = list(x_labels)
+        for name, values in series:
+            chart.add(name, list(values))
+
+    config = {"width": 600, "height": height, "show_legend": len(series) > 1}
+    if title:
+        config["title"] = str(title)
+    if range:
+        config["range"] = range
+    if kind is not pygal.HorizontalBar or not range:
+        config["value_formatter"] = (lambda v: f"{v:g} %") if not range and not title else (lambda v: f"{v:g}")
+    return _render_cached(kind, (ident, x_labels, series, title, range), build, **config)

@@ -1,0 +1,157 @@
+"""Writes of the interviews: keyword-only ``<entity>_<action>`` functions."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from diagnostics.models import GuideQuestion, Interview, Interviewee, InterviewGuide, InterviewTarget
+from diagnostics.models.interviews import MAX_INTERVIEWEES
+
+INTERVIEW_FIELDS = (
+    "scheduled_at",
+    "duration_minutes",
+    "location",
+    "remote",
+    "interviewer",
+    "guide",
+    "status",
+    "notes",
+)
+PERSON_FIELDS = ("name", "function", "service", "audience", "member")
+
+
+def _check_people(people):
+    if not 1 <= len(people) <= MAX_INTERVIEWEES:
+        raise ValidationError(
+            _("Un entretien réunit une à %(max)s personnes (ici : %(count)s).")
+            % {"max": MAX_INTERVIEWEES, "count": len(people)}
+        )
+
+
+@transaction.atomic
+def interview_create(*, mission, people: list[dict], **fields) -> Interview:
+    _check_people(people)
+    interview = Interview.objects.create(mission=mission, **{k: fields[k] for k in INTERVIEW_FIELDS if k in fields})
+    Interviewee.objects.bulk_create(
+        [
+            Interviewee(interview=interview, **{k: p.get(k) or ("" if k != "member" else None) for k in PERSON_FIELDS})
+            for p in people
+        ]
+    )
+    return interview
+
+
+@transaction.atomic
+def interview_update(*, interview: Interview, people: list[dict], **fields) -> Interview:
+    """Replace the interview's fields and its people (one to three) in one go."""
+    _check_people(people)
+    changed = [k for k in INTERVIEW_FIELDS if k in fields]
+    for k in changed:
+        setattr(interview, k, fields[k])
+    interview.save(update_fields=[*changed, "updated_at"])
+    interview.interviewees.all().delete()
+    Interviewee.objects.bulk_create(
+        [
+            Interviewee(interview=interview, **{k: p.get(k) or ("" if k != "member" else None) for k in PERSON_FIELDS})
+            for p in people
+        ]
+    )
+    return interview
+
+
+def interview_set_status(*, interview: Interview, status: str) -> None:
+    interview.status = status
+    interview.save(update_fields=["status", "updated_at"])
+
+
+def interview_delete(*, interview: Interview) -> None:
+    interview.delete()
+
+
+def interview_target_set(*, mission, target: int) -> InterviewTarget:
+    row, _created = InterviewTarget.objects.update_or_create(mission=mission, defaults={"target": target})
+    return row
+
+
+@transaction.atomic
+def guide_save(
+    *, guide: InterviewGuide, author, title: str, intro: str, questions: dict[str, list[str]]
+) -> InterviewGuide:
+    """Create or update a consultant's guide with its questions (one list per audience)."""
+    guide.author = author
+    guide.title = title
+    guide.intro = intro
+    if guide.pk:
+        guide.save(update_fields=["author", "title", "intro", "updated_at"])
+        guide.questions.all().delete()
+    else:
+        guide.save()
+    GuideQuestion.objects.bulk_create(
+        [
+            GuideQuestion(guide=guide, audience=audience, text=text, position=i)
+            for audience, texts in questions.items()
+            for i, text in enumerate(texts)
+        ]
+    )
+    return guide
+
+
+@transaction.atomic
+def guide_copy(*, guide: InterviewGuide, author) -> InterviewGuide:
+    """A consultant's own copy of a guide (e.g. the built-in one), to adapt."""
+    copy = InterviewGuide.objects.create(
+        author=author, title=_("%(title)s (copie)") % {"title": guide.title}, intro=guide.intro
+    )
+    GuideQuestion.objects.bulk_create(
+        [
+            GuideQuestion(guide=copy, audience=q.audience, text=q.text, position=q.position)
+            for q in guide.questions.all()
+        ]
+    )
+    return copy
+
+
+# The built-in guide every consultant starts from (created on first use, never edited in place).
+BUILTIN_GUIDE_TITLE = "Guide d'entretien territoire intelligent"
+BUILTIN_GUIDE_INTRO = (
+    "Merci de nous recevoir. Cet entretien d'environ une heure nourrit le diagnostic « territoire intelligent » "
+    "de la commune : il porte sur vos priorités, vos difficultés et vos idées. "
+    "Vos propos ne seront pas cités nommément."
+)
+BUILTIN_GUIDE_QUESTIONS = {
+    "college": [
+        "Quelles sont les priorités de la législature que le numérique pourrait servir ?",
+        "Quels projets du PST vous semblent les plus difficiles à mener, et pourquoi ?",
+        "Comment les citoyens participent-ils aujourd'hui aux décisions de la commune ?",
+        "Quels services aux citoyens aimeriez-vous voir en ligne d'ici la fin de la législature ?",
+        "Quels moyens (budget, personnes) la commune peut-elle consacrer à ces projets ?",
+    ],
+    "staff": [
+        "Décrivez une journée type de votre service : quelles tâches prennent le plus de temps ?",
+        "Quels outils numériques utilisez-vous, et qu'en pensez-vous ?",
+        "Encodez-vous les mêmes données à plusieurs endroits ? Lesquelles ?",
+        "Quelles demandes des citoyens reviennent le plus souvent ?",
+        "Si vous pouviez changer une chose dans votre travail grâce au numérique, laquelle ?",
+    ],
+    "civil_society": [
+        "Comment votre association ou votre quartier échange-t-il avec la commune ?",
+        "Quelles démarches communales vous semblent compliquées aujourd'hui ?",
+        "Quels défis du territoire (mobilité, environnement, cohésion…) vous préoccupent le plus ?",
+        "Seriez-vous prêt à participer à un projet pilote ou à un test avec des usagers ?",
+    ],
+}
+
+
+@transaction.atomic
+def guide_ensure_builtin() -> InterviewGuide:
+    guide = InterviewGuide.objects.filter(author__isnull=True, title=BUILTIN_GUIDE_TITLE).first()
+    if guide is None:
+        guide = InterviewGuide.objects.create(author=None, title=BUILTIN_GUIDE_TITLE, intro=BUILTIN_GUIDE_INTRO)
+        GuideQuestion.objects.bulk_create(
+            [
+                GuideQuestion(guide=guide, audience=audience, text=text, position=i)
+                for audience, texts in BUILTIN_GUIDE_QUESTIONS.items()
+                for i, text in enumerate(texts)
+            ]
+        )
+    return guide

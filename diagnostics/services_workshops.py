@@ -1,0 +1,167 @@
+"""Writes of the ideation workshops. Refusals raise ``ValidationError`` with a French message."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from diagnostics.models import CardVote, ChallengeCard, Workshop
+
+WORKSHOP_FIELDS = (
+    "title",
+    "date",
+    "location",
+    "method",
+    "participant_count",
+    "participants",
+    "votes_per_participant",
+    "top_count",
+)
+
+
+def workshop_create(*, mission, **fields) -> Workshop:
+    return Workshop.objects.create(mission=mission, **fields)
+
+
+def workshop_update(*, workshop: Workshop, **fields) -> Workshop:
+    for name, value in fields.items():
+        setattr(workshop, name, value)
+    if workshop.phase not in workshop.phases:  # a card workshop turned brainstorm while voting
+        workshop.phase = Workshop.Phase.SELECTION
+        fields = {**fields, "phase": workshop.phase}
+    workshop.save(update_fields=[*fields, "updated_at"])
+    return workshop
+
+
+def workshop_set_phase(*, workshop: Workshop, phase: str) -> Workshop:
+    if phase not in workshop.phases:
+        raise ValidationError(_("Cette phase n'existe pas pour cette méthode."))
+    workshop.phase = phase
+    workshop.save(update_fields=["phase", "updated_at"])
+    return workshop
+
+
+def _lock(workshop: Workshop) -> Workshop:
+    """Re-read the workshop's phase under a row lock: votes and phase changes do not cross."""
+    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+@transaction.atomic
+def card_add(
+    *, workshop: Workshop, text: str, theme: str = "", author: str = "", participant: str = ""
+) -> ChallengeCard:
+    """A participant adds a card while the workshop is in its writing phase; the facilitator
+    (``participant`` empty) until it is closed."""
+    current = _lock(workshop)
+    if current.phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : on ne peut plus ajouter de carte."))
+    if participant and not current.accepts_cards:
+        raise ValidationError(_("L'écriture des cartes est terminée : place au vote et à la sélection."))
+    return ChallengeCard.objects.create(
+        workshop=current, text=text, theme=theme, author=author, participant=participant
+    )
+
+
+@transaction.atomic
+def card_update(*, card: ChallengeCard, **fields) -> ChallengeCard:
+    if _lock(card.workshop).phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
+    for name, value in fields.items():
+        setattr(card, name, value)
+    card.save(update_fields=[*fields, "updated_at"])
+    return card
+
+
+@transaction.atomic
+def card_delete(*, card: ChallengeCard) -> None:
+    workshop = _lock(card.workshop)
+    if workshop.phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
+    card.delete()
+    _rerank(workshop)
+
+
+@transaction.atomic
+def card_vote(*, card: ChallengeCard, participant: str) -> bool:
+    """Toggle a participant's vote on a card. Returns True when the vote is now cast."""
+    workshop = _lock(card.workshop)
+    if workshop.phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : les votes ne sont plus acceptés."))
+    if not workshop.accepts_votes:
+        raise ValidationError(_("Le vote n'est pas ouvert en ce moment."))
+    existing = CardVote.objects.filter(card=card, participant=participant)
+    if existing.exists():
+        existing.delete()
+        return False
+    used = CardVote.objects.filter(card__workshop=workshop, participant=participant).count()
+    if used >= workshop.votes_per_participant:
+        raise ValidationError(
+            _("Vous avez déjà utilisé vos %(n)s votes : retirez-en un pour voter pour cette carte.")
+            % {"n": workshop.votes_per_participant}
+        )
+    CardVote.objects.create(card=card, participant=participant)
+    return True
+
+
+@transaction.atomic
+def card_set_paper_votes(*, card: ChallengeCard, votes: int) -> None:
+    """The facilitator types the votes counted on the paper cards."""
+    if _lock(card.workshop).phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : les votes ne sont plus acceptés."))
+    card.paper_votes = votes
+    card.save(update_fields=["paper_votes", "updated_at"])
+
+
+def _check_selectable(workshop):
+    if workshop.phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : la sélection est définitive."))
+    if workshop.phase != Workshop.Phase.SELECTION:
+        raise ValidationError(_("Passez l'atelier en phase « Sélection des défis » pour retenir des défis."))
+
+
+@transaction.atomic
+def card_select(*, card: ChallengeCard) -> None:
+    workshop = _lock(card.workshop)
+    _check_selectable(workshop)
+    if card.selected:
+        return
+    selected = ChallengeCard.objects.filter(workshop=workshop, selected=True)
+    if selected.count() >= workshop.top_count:
+        raise ValidationError(
+            _("Le groupe retient %(n)s défis au plus : retirez-en un d'abord.") % {"n": workshop.top_count}
+        )
+    card.selected = True
+    card.rank = (selected.aggregate(m=Max("rank"))["m"] or 0) + 1
+    card.save(update_fields=["selected", "rank", "updated_at"])
+
+
+@transaction.atomic
+def card_unselect(*, card: ChallengeCard) -> None:
+    workshop = _lock(card.workshop)
+    _check_selectable(workshop)
+    card.selected, card.rank = False, None
+    card.save(update_fields=["selected", "rank", "updated_at"])
+    _rerank(workshop)
+
+
+@transaction.atomic
+def workshop_select_top(*, workshop: Workshop) -> list[ChallengeCard]:
+    """Keep the ``top_count`` most voted cards (ties: the earliest card first)."""
+    workshop = _lock(workshop)
+    _check_selectable(workshop)
+    ChallengeCard.objects.filter(workshop=workshop).update(selected=False, rank=None)
+    top = list(ChallengeCard.objects.filter(workshop=workshop).with_votes()[: workshop.top_count])
+    for rank, card in enumerate(top, start=1):
+        card.selected, card.rank = True, rank
+    ChallengeCard.objects.bulk_update(top, ["selected", "rank"])
+    return top
+
+
+def _rerank(workshop):
+    """Ranks stay 1..n without holes after a card leaves the selection."""
+    cards = list(ChallengeCard.objects.filter(workshop=workshop, selected=True).order_by("rank"))
+    ChallengeCard.objects.filter(pk__in=[c.pk for c in cards]).update(rank=None, selected=False)
+    for rank, card in enumerate(cards, start=1):
+        card.rank = rank
+        card.selected = True
+    ChallengeCard.objects.bulk_update(cards, ["rank", "selected"])

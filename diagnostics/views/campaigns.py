@@ -1,0 +1,132 @@
+"""Campaigns: open one for an audience, invite, remind, publish a public link, close."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from diagnostics import services
+from diagnostics.forms import CampaignForm, InvitationsForm
+from diagnostics.models import Audience, Invitation
+from diagnostics.results import campaign_stats
+from diagnostics.views.common import load_campaign, load_questionnaire
+from territoire import access
+from territoire.models import Membership
+
+
+def campaign_create(request, mission_id, questionnaire_id):
+    questionnaire = load_questionnaire(request, mission_id, questionnaire_id)
+    form = CampaignForm(request.POST or None)
+    if not request.POST:
+        form.initial["title"] = questionnaire.title
+        form.initial["public"] = False
+    if request.method == "POST" and form.is_valid():
+        campaign = services.campaign_create(
+            mission=questionnaire.mission, questionnaire=questionnaire, by=request.user, **form.cleaned_data
+        )
+        messages.success(request, _("La campagne est créée. Invitez maintenant les répondants."))
+        return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+    return render(
+        request,
+        "diagnostics/campaigns/form.html",
+        {
+            "mission": questionnaire.mission,
+            "commune": questionnaire.mission.commune,
+            "questionnaire": questionnaire,
+            "form": form,
+        },
+    )
+
+
+def campaign_detail(request, mission_id, campaign_id):
+    campaign = load_campaign(request, mission_id, campaign_id)
+    invitations = Invitation.objects.filter(campaign=campaign).select_related("response").order_by("service", "email")
+    by_service = (
+        Invitation.objects.filter(campaign=campaign)
+        .values("service")
+        .annotate(
+            invited=Count("pk"),
+            started=Count("response"),
+            submitted=Count("response", filter=Q(response__submitted_at__isnull=False)),
+        )
+        .order_by("service")
+    )
+    public_url = (
+        request.build_absolute_uri(reverse("respond:public", args=[campaign.public_token]))
+        if campaign.public_token
+        else ""
+    )
+    return render(
+        request,
+        "diagnostics/campaigns/detail.html",
+        {
+            "mission": campaign.mission,
+            "commune": campaign.mission.commune,
+            "campaign": campaign,
+            "stats": campaign_stats([campaign])[0],
+            "invitations": invitations[:500],
+            "invitation_count": invitations.count(),
+            "by_service": by_service if campaign.audience == Audience.STAFF else [],
+            "form": InvitationsForm(),
+            "public_url": public_url,
+            "member_count": Membership.objects.filter(
+                commune=campaign.mission.commune,
+                role={"college": "college", "staff": "staff"}.get(campaign.audience, "-"),
+            ).count(),
+        },
+    )
+
+
+@require_POST
+def campaign_invite(request, mission_id, campaign_id):
+    campaign = load_campaign(request, mission_id, campaign_id)
+    form = InvitationsForm(request.POST, request.FILES)
+    if form.is_valid():
+        count = services.campaign_invite(campaign=campaign, by=request.user, people=form.cleaned_data["people_list"])
+        if count:
+            messages.success(request, _("%(n)s invitation(s) envoyée(s).") % {"n": count})
+        else:
+            messages.info(request, _("Ces personnes étaient déjà invitées : aucune nouvelle invitation."))
+    else:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+    return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+
+
+@require_POST
+def campaign_remind(request, mission_id, campaign_id):
+    campaign = load_campaign(request, mission_id, campaign_id)
+    if not campaign.is_open:
+        messages.error(request, _("La campagne n'est pas ouverte : pas de rappel."))
+    else:
+        count = services.campaign_remind(campaign=campaign, by=request.user)
+        messages.success(request, _("Rappel envoyé aux personnes qui n'ont pas terminé (%(n)s).") % {"n": count})
+    return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+
+
+@require_POST
+def campaign_close(request, mission_id, campaign_id):
+    campaign = load_campaign(request, mission_id, campaign_id)
+    services.campaign_close(campaign=campaign, by=request.user)
+    messages.success(request, _("La campagne est clôturée : les liens n'acceptent plus de réponses."))
+    return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+
+
+@require_POST
+def campaign_publish(request, mission_id, campaign_id):
+    campaign = load_campaign(request, mission_id, campaign_id)
+    services.campaign_publish(campaign=campaign, by=request.user)
+    messages.success(request, _("Le lien public est prêt : diffusez-le largement."))
+    return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+
+
+def campaign_answer(request, mission_id, campaign_id):
+    """A member of the commune answers, logged in, a campaign meant for their role."""
+    campaign = load_campaign(request, mission_id, campaign_id, perm=access.can_answer_campaign)
+    membership = Membership.objects.filter(user=request.user, commune=campaign.mission.commune).first()
+    response = services.response_for_member(
+        campaign=campaign, user=request.user, service=membership.service if membership else ""
+    )
+    return redirect("respond:fill", response.token)

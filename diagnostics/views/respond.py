@@ -1,0 +1,273 @@
+"""Filling a questionnaire in the browser, without an account.
+
+``/r/<token>/`` takes an invitation's token (the response is created on first opening: the
+invitation then counts as "started") or a response's own resume token (public and logged-in
+responses). ``/p/<public_token>/`` is a campaign's public link: one response per browser session,
+behind a honeypot field and a per-address rate limit.
+
+Outcomes: unknown token → 404 page in French; campaign not open yet or closed → a polite page
+(and autosave refused); response already submitted → the thank-you page, autosave refused with a
+message; answer of the wrong type, out of range or a foreign choice → the message next to the
+question, nothing saved.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from diagnostics.answering import (
+    AnswerError,
+    AnswerRefused,
+    answer_save,
+    is_visible,
+    response_submit,
+    retry_when_locked,
+)
+from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
+from diagnostics.services import response_touch
+from diagnostics.views.common import sections_with_questions
+
+SESSION_KEY = "diagnostics_responses"
+PUBLIC_STARTS_PER_HOUR = 30
+
+
+def _response_for(token: str) -> Response:
+    related = ("campaign__questionnaire", "campaign__mission__commune")
+    invitation = Invitation.objects.select_related(*related, "response").filter(token=token).first()
+    if invitation is not None:
+        response = getattr(invitation, "response", None)
+        if response is not None:
+            response.campaign = invitation.campaign
+            return response
+        try:
+            with transaction.atomic():
+                response, _created = Response.objects.get_or_create(
+                    invitation=invitation, defaults={"campaign": invitation.campaign, "service": invitation.service}
+                )
+        except IntegrityError:  # two first openings at once: the other one created it
+            response = Response.objects.get(invitation=invitation)
+        response.campaign = invitation.campaign
+        return response
+    response = Response.objects.select_related(*related).filter(token=token).first()
+    if response is None:
+        raise Http404(_("Ce lien n'existe pas ou plus."))
+    return response
+
+
+def _unknown(request):
+    return render(request, "diagnostics/respond/unknown.html", status=404)
+
+
+def _closed_page(request, campaign, response=None):
+    return render(
+        request,
+        "diagnostics/respond/closed.html",
+        {"campaign": campaign, "status": campaign.status(), "response": response},
+        status=410 if campaign.status() == Campaign.Status.CLOSED else 200,
+    )
+
+
+def _state(question: Question, value) -> dict:
+    """What the form shows for an answer already given."""
+    state = {"value": "", "selected": set(), "other": "", "cells": {}, "ranks": {}}
+    if value is None:
+        return state
+    if question.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.NUMBER):
+        state["value"] = str(value).replace(".", ",") if question.type == QuestionType.NUMBER else value
+    elif question.type == QuestionType.SINGLE:
+        state["selected"] = {value.get("choice")}
+        state["other"] = value.get("other", "")
+    elif question.type == QuestionType.MULTIPLE:
+        state["selected"] = set(value.get("choices", []))
+        state["other"] = value.get("other", "")
+    elif question.type in (QuestionType.LIKERT, QuestionType.RATING):
+        state["value"] = value
+    elif question.type == QuestionType.YES_NO:
+        state["value"] = "yes" if value else "no"
+    elif question.type == QuestionType.RANKING:
+        state["ranks"] = {choice: n for n, choice in enumerate(value, start=1)}
+    elif question.type == QuestionType.MATRIX:
+        state["cells"] = {int(k): v for k, v in value.items()}
+    return state
+
+
+def section_page_context(request, *, questionnaire, response, values, errors=None, number=None) -> dict:
+    sections = list(sections_with_questions(questionnaire))
+    count = len(sections)
+    if number is None:
+        try:
+            number = int(request.GET.get("section") or (response.last_section if response else 1))
+        except ValueError:
+            number = 1
+    number = min(max(number, 1), count)
+    section = sections[number - 1]
+    errors = errors or {}
+    questions = []
+    same_page = {q.pk for q in section.questions.all()}
+    for question in section.questions.all():
+        visible = is_visible(question, values)
+        condition = question.show_if_choice
+        # A condition on a question of this page is re-evaluated in the browser as the answer changes.
+        if not visible and not (condition and condition.question_id in same_page):
+            continue
+        question.state = _state(question, values.get(question.pk))
+        question.error = errors.get(question.pk, "")
+        question.hidden = not visible
+        question.live_condition = bool(condition and condition.question_id in same_page)
+        questions.append(question)
+    return {
+        "questionnaire": questionnaire,
+        "response": response,
+        "section": section,
+        "questions": questions,
+        "number": number,
+        "count": count,
+        "progress": round(100 * (number - 1) / count) if count else 0,
+        "is_last": number == count,
+        "error_count": len(errors),
+    }
+
+
+def _values(response) -> dict:
+    return dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
+
+
+@login_not_required
+@retry_when_locked
+def fill(request, token):
+    try:
+        response = _response_for(token)
+    except Http404:
+        return _unknown(request)
+    campaign = response.campaign
+    questionnaire = campaign.questionnaire
+    if response.submitted_at:
+        return render(request, "diagnostics/respond/thanks.html", {"campaign": campaign, "response": response})
+    if not campaign.is_open:
+        return _closed_page(request, campaign, response)
+    errors = {}
+    number = None
+    if request.method == "POST":
+        go = request.POST.get("go", "next")
+        try:
+            number = int(request.POST.get("section", "1"))
+        except ValueError:
+            number = 1
+        sections = list(sections_with_questions(questionnaire))
+        number = min(max(number, 1), len(sections))
+        page_questions = list(sections[number - 1].questions.all())
+        try:
+            for question in page_questions:
+                try:
+                    answer_save(
+                        response=response, question=question, data=request.POST, choices=question.choices.all()
+                    )
+                except AnswerError as exc:
+                    errors[question.pk] = str(exc)
+        except AnswerRefused as exc:
+            return render(
+                request, "diagnostics/respond/refused.html", {"campaign": campaign, "message": str(exc)}, status=409
+            )
+        values = _values(response)
+        if go != "prev":
+            for question in page_questions:
+                if question.required and question.pk not in values and is_visible(question, values):
+                    errors.setdefault(question.pk, _("Cette question est obligatoire."))
+        if not errors:
+            if go == "submit" and number == len(sections):
+                all_questions = [q for s in sections for q in s.questions.all()]
+                result = response_submit(response=response, questions=all_questions)
+                if result.ok:
+                    return redirect("respond:fill", token)
+                missing_ids = {q.pk for q in result.missing}
+                first = next(n for n, s in enumerate(sections, 1) if missing_ids & {q.pk for q in s.questions.all()})
+                errors = {pk: _("Cette question est obligatoire.") for pk in missing_ids}
+                number = first
+            else:
+                number = number - 1 if go == "prev" else number + 1
+                number = min(max(number, 1), len(sections))
+                response_touch(response=response, section=number)
+                return redirect(f"{request.path}?section={number}")
+    else:
+        values = _values(response)
+    context = section_page_context(
+        request, questionnaire=questionnaire, response=response, values=values, errors=errors, number=number
+    )
+    if request.method == "GET" and response.last_section != context["number"]:
+        response_touch(response=response, section=context["number"])
+    context.update({"campaign": campaign, "token": token, "commune": None})
+    return render(request, "diagnostics/respond/fill.html", context, status=400 if errors else 200)
+
+
+@login_not_required
+@require_POST
+@retry_when_locked
+def answer(request, token, question_id):
+    """Autosave of one answer (htmx): a small "enregistré" state or the error next to the question."""
+    try:
+        response = _response_for(token)
+    except Http404:
+        return _unknown(request)
+    question = (
+        Question.objects.filter(questionnaire_id=response.campaign.questionnaire_id, pk=question_id)
+        .prefetch_related("choices")
+        .first()
+    )
+    context = {"question_id": question_id}
+    if question is None:
+        context["error"] = _("Cette question ne fait pas partie du questionnaire.")
+        return render(request, "diagnostics/respond/saved.html", context, status=404)
+    try:
+        answer_save(response=response, question=question, data=request.POST, choices=question.choices.all())
+    except AnswerError as exc:
+        context["error"] = str(exc)
+    except AnswerRefused as exc:
+        context["error"] = str(exc)
+        context["refused"] = True
+    return render(request, "diagnostics/respond/saved.html", context)
+
+
+def _client_ip(request) -> str:
+    # Behind the production proxy REMOTE_ADDR is the proxy: it sets X-Forwarded-For's last hop.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
+
+
+@login_not_required
+def public(request, public_token):
+    campaign = (
+        Campaign.objects.select_related("mission__commune", "questionnaire").filter(public_token=public_token).first()
+    )
+    if campaign is None:
+        return _unknown(request)
+    known = request.session.get(SESSION_KEY, {})
+    token = known.get(str(campaign.pk))
+    if token and Response.objects.filter(token=token).exists():
+        return redirect("respond:fill", token)
+    if not campaign.is_open:
+        return _closed_page(request, campaign)
+    if request.method == "POST":
+        if request.POST.get("website"):  # the honeypot: people do not see this field, robots fill it
+            return render(request, "diagnostics/respond/refused.html", {"campaign": campaign}, status=400)
+        key = f"diag-public-start:{_client_ip(request)}"
+        cache.add(key, 0, 60 * 60)
+        if cache.incr(key) > PUBLIC_STARTS_PER_HOUR:
+            return render(
+                request,
+                "diagnostics/respond/refused.html",
+                {
+                    "campaign": campaign,
+                    "message": _(
+                        "Trop de questionnaires ont été commencés depuis cette connexion. Réessayez plus tard."
+                    ),
+                },
+                status=429,
+            )
+        response = Response.objects.create(campaign=campaign)
+        request.session[SESSION_KEY] = {**known, str(campaign.pk): response.token}
+        return redirect("respond:fill", response.token)
+    return render(request, "diagnostics/respond/public.html", {"campaign": campaign})

@@ -1,0 +1,12 @@
+// PST tree: unfold or fold every objective at once; filters apply as soon as a select changes.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-pst-toggle]");
+  if (!button) return;
+  const open = button.dataset.pstToggle === "open";
+  document.querySelectorAll("#pst-tree details").forEach((details) => {
+    details.open = open;
+  });
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select.pst-autosubmit")) event.target.form.requestSubmit();
+});

@@ -1,0 +1,38 @@
+// Filling a questionnaire: show-if conditions, "saving…" state and a clear message when autosave fails.
+(function () {
+  const form = document.querySelector(".questionnaire-form");
+  if (!form) return;
+
+  // A question with data-show-if="<choice id>" appears only while that choice is selected on this page.
+  function applyConditions() {
+    form.querySelectorAll("[data-show-if]").forEach((fieldset) => {
+      const choice = form.querySelector(`input[value="${fieldset.dataset.showIf}"][id="c${fieldset.dataset.showIf}"]`);
+      fieldset.hidden = !(choice && choice.checked);
+    });
+  }
+  form.addEventListener("change", applyConditions);
+  applyConditions();
+
+  function statusOf(event) {
+    const target = event.detail && event.detail.target;
+    return target && target.classList && target.classList.contains("save-status") ? target : null;
+  }
+
+  document.body.addEventListener("htmx:beforeRequest", (event) => {
+    const status = statusOf(event);
+    if (status) status.innerHTML = `<span class="text-body-secondary">${form.dataset.msgSaving || "…"}</span>`;
+  });
+
+  function failed(event) {
+    const status = statusOf(event);
+    if (!status) return;
+    status.innerHTML = "";
+    const span = document.createElement("span");
+    span.className = "text-danger";
+    span.setAttribute("role", "alert");
+    span.textContent = form.dataset.msgFailed;
+    status.appendChild(span);
+  }
+  document.body.addEventListener("htmx:sendError", failed);
+  document.body.addEventListener("htmx:responseError", failed);
+})();

@@ -1,0 +1,28 @@
+// Questionnaire builder: drag a question by its handle to reorder it within its section.
+// The arrow buttons do the same without a mouse; after a drop the server re-renders the builder.
+(function () {
+  function init() {
+    document.querySelectorAll("[data-sortable-url]").forEach((list) => {
+      if (list.dataset.sortableReady) return;
+      list.dataset.sortableReady = "1";
+      Sortable.create(list, {
+        handle: ".drag-handle",
+        draggable: "[data-question-id]",
+        animation: 150,
+        forceFallback: true, // mouse events rather than native drag and drop: steadier across browsers
+        onEnd: (event) => {
+          if (event.oldIndex === event.newIndex) return;
+          const order = Array.from(list.querySelectorAll("[data-question-id]")).map((item) => item.dataset.questionId);
+          htmx.ajax("POST", list.dataset.sortableUrl, {
+            source: list,
+            target: "#builder",
+            swap: "outerHTML",
+            values: { order: order.join(",") },
+          });
+        },
+      });
+    });
+  }
+  init();
+  document.body.addEventListener("htmx:afterSettle", init);
+})();

@@ -1,0 +1,60 @@
+"""Models of the core app, one module per area; everything is re-exported here.
+
+``from territoire.models import Commune`` keeps working whatever module a model lives in.
+"""
+
+from territoire.models.core import (
+    MISSION_DEFAULT_WEEKS,
+    Commune,
+    CommuneQuerySet,
+    Membership,
+    Mission,
+    MissionQuerySet,
+    Role,
+    TenantQuerySet,
+    TimeStampedModel,
+    default_planned_end,
+)
+from territoire.models.pst import (
+    PST,
+    BudgetSource,
+    NodeLevel,
+    NodeState,
+    PSTBudgetLine,
+    PSTEntity,
+    PSTImport,
+    PSTIndicator,
+    PSTNode,
+    PSTNodeLink,
+    PSTNodeTag,
+    SmartDimension,
+    SmartTheme,
+    Volet,
+)
+
+__all__ = [
+    "MISSION_DEFAULT_WEEKS",
+    "PST",
+    "BudgetSource",
+    "Commune",
+    "CommuneQuerySet",
+    "Membership",
+    "Mission",
+    "MissionQuerySet",
+    "NodeLevel",
+    "NodeState",
+    "PSTBudgetLine",
+    "PSTEntity",
+    "PSTImport",
+    "PSTIndicator",
+    "PSTNode",
+    "PSTNodeLink",
+    "PSTNodeTag",
+    "Role",
+    "SmartDimension",
+    "SmartTheme",
+    "TenantQuerySet",
+    "TimeStampedModel",
+    "Volet",
+    "default_planned_end",
+]

@@ -1,0 +1,92 @@
+"""A consultant imports the commune's PST, confirms, browses the tree and tags an action."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import SHARED, make_tenant
+
+SAMPLES = SHARED / "samples"
+
+
+@pytest.fixture
+def tenant(transactional_db):
+    return make_tenant("Val-d'Ourthe")
+
+
+def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, screenshot, tenant):
+    login(tenant.consultant)
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/")
+    expect(page.get_by_role("heading", name="Programme stratégique transversal")).to_be_visible()
+    page.get_by_role("link", name="Importer un PST").click()
+    page.get_by_label("Fichier du PST").set_input_files(str(SAMPLES / "pst_une_ligne_par_action.csv"))
+    screenshot("pst-import-form")
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    expect(page.get_by_role("heading", name="Aperçu de l'import")).to_be_visible()
+    expect(page.get_by_text("5 / 10 / 28")).to_be_visible()
+    screenshot("pst-preview")
+
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_role("status").filter(has_text="PST importé : 43 éléments créés")).to_be_visible()
+    expect(page.get_by_text("5 OS, 10 OO, 28 actions")).to_be_visible()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Tout déplier").click()
+    expect(page.get_by_role("link", name="Installer des radars préventifs connectés")).to_be_visible()
+    screenshot("pst-tree")
+
+    page.get_by_label("État").select_option("waiting")
+    expect(page.get_by_text("actions correspondent aux filtres")).to_be_visible()
+    screenshot("pst-tree-filtered")
+    page.get_by_role("link", name="Installer des radars préventifs connectés").click()
+    expect(page.get_by_role("heading", name="Installer des radars préventifs connectés")).to_be_visible()
+    page.get_by_label("Mobilité").check()
+    page.get_by_label("Technologie").check()
+    page.get_by_role("button", name="Enregistrer les thèmes").click()
+    expect(page.get_by_text("Enregistré.")).to_be_visible()
+    screenshot("pst-action")
+
+    page.get_by_role("link", name="2024-2030").click()
+    themes = page.get_by_role("region", name="Éléments par thème")
+    expect(themes.get_by_text("Mobilité")).to_be_visible()
+    screenshot("pst-tree-tagged")
+
+
+def test_college_reads_the_pst_without_import_or_tagging(page, live_server, login, screenshot, tenant):
+    from django.core.management import call_command
+
+    tenant.commune.code = "61099"
+    tenant.commune.save(update_fields=["code"])
+    call_command("pst_import", "--commune", "61099", str(SAMPLES / "pst_ecomptes.xml"), "--legislature", "2024-2030")
+    login(tenant.college)
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/")
+    expect(page.get_by_role("link", name="Parcourir le PST")).to_be_visible()
+    screenshot("pst-hub-card")
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/")
+    screenshot("pst-index")
+    expect(page.get_by_role("link", name="Importer un PST")).to_have_count(0)
+    page.get_by_role("link", name="PST 2024-2030 Exempleville").click()
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="Tout déplier").click()
+    screenshot("pst-tree-college")
+    page.get_by_role("link", name="Installer des parkings vélos sécurisés aux écoles").click()
+    expect(page.get_by_text("421/731-60")).to_be_visible()
+    expect(page.get_by_role("button", name="Enregistrer les thèmes")).to_have_count(0)
+    screenshot("pst-action-college")
+
+
+def test_a_faulty_file_is_explained_row_by_row(page, live_server, login, screenshot, tenant, tmp_path):
+    from tests.territoire.pst_files import action_rows, csv_bytes
+
+    rows = action_rows(n_os=1, n_oo=2, n_actions=2)
+    rows[1][5] = rows[0][5]
+    rows[2][10] = "beaucoup"
+    path = tmp_path / "pst_fautif.csv"
+    path.write_bytes(csv_bytes(rows))
+    login(tenant.staff)
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/importer/")
+    page.get_by_label("Fichier du PST").set_input_files(str(path))
+    page.get_by_role("button", name="Voir l'aperçu").click()
+    errors = page.get_by_role("region", name="Lignes en erreur")
+    expect(errors.get_by_text("désigne déjà « Action 1.1.1 »")).to_be_visible()
+    expect(errors.get_by_text("« beaucoup » n'est pas un montant")).to_be_visible()
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
+    screenshot("pst-preview-refused")

@@ -1,0 +1,182 @@
+"""Results: charts, audience comparison, maturity, filters and exports, in a fixed number of queries."""
+
+import io
+import random
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from diagnostics.models import Answer, AnswerItem, Audience, QuestionType, Response
+from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
+
+
+def fill(campaign, q, count, *, seed=1, service=""):
+    """``count`` submitted responses with an answer to every question, written in bulk."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    responses = Response.objects.bulk_create(
+        [Response(campaign=campaign, submitted_at=now, service=service) for _ in range(count)]
+    )
+    answers, items = [], []
+    single, multiple, ranking = (list(q[k].choices.all()) for k in ("single", "multiple", "ranking"))
+    for response in responses:
+        likert, rating = rng.randint(1, 5), rng.randint(0, 10)
+        yes = rng.random() < 0.5
+        pick = rng.choice(single)
+        answers += [
+            Answer(response=response, question=q["short_text"], value="Agent", text="Agent"),
+            Answer(response=response, question=q["long_text"], value="Une idée", text="Une idée"),
+            Answer(response=response, question=q["single"], value={"choice": pick.pk}, choice=pick),
+            Answer(response=response, question=q["likert"], value=likert, number=likert, score=(likert - 1) * 25),
+            Answer(response=response, question=q["rating"], value=rating, number=rating, score=rating * 10),
+            Answer(response=response, question=q["number"], value="12", number=Decimal(rng.randint(0, 40))),
+            Answer(response=response, question=q["yes_no"], value=yes, number=int(yes), score=100 * yes),
+            Answer(response=response, question=q["multiple"], value={"choices": [multiple[0].pk]}),
+            Answer(response=response, question=q["ranking"], value=[c.pk for c in ranking]),
+            Answer(response=response, question=q["matrix"], value={"0": 4, "1": 2}, score=50),
+        ]
+    answers = Answer.objects.bulk_create(answers)
+    for answer in answers:
+        if answer.question_id == q["multiple"].pk:
+            items.append(AnswerItem(answer=answer, question_id=answer.question_id, choice=multiple[0]))
+        elif answer.question_id == q["ranking"].pk:
+            items += [
+                AnswerItem(answer=answer, question_id=answer.question_id, choice=c, rank=n)
+                for n, c in enumerate(ranking, 1)
+            ]
+        elif answer.question_id == q["matrix"].pk:
+            items += [
+                AnswerItem(answer=answer, question_id=answer.question_id, row=0, rank=4),
+                AnswerItem(answer=answer, question_id=answer.question_id, row=1, rank=2),
+            ]
+    AnswerItem.objects.bulk_create(items)
+
+
+@pytest.fixture
+def world(tenant_a):
+    questionnaire, q = full_questionnaire(tenant_a.mission)
+    staff = CampaignFactory(questionnaire=questionnaire, audience=Audience.STAFF, title="Agents")
+    college = CampaignFactory(questionnaire=questionnaire, audience=Audience.COLLEGE, title="Collège")
+    InvitationFactory.create_batch(4, campaign=staff)
+    return questionnaire, q, staff, college
+
+
+def results_url(tenant, questionnaire):
+    return reverse("diagnostics:questionnaire-results", args=[tenant.mission.pk, questionnaire.pk])
+
+
+def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_a, world):
+    questionnaire, q, staff, college = world
+    fill(staff, q, 3, service="Travaux")
+    fill(college, q, 2, seed=2)
+    client.force_login(tenant_a.consultant)
+    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    assert "75 %" in page  # 3 of 4 invited staff submitted
+    assert page.count("<svg") >= 8  # one chart per chartable question + two radars
+    assert "Comparaison des publics" in page
+    assert "Maturité smart" in page and "Institutions" in page
+    assert "« Une idée »" in page
+    charts = re.findall(r"<svg.*?</svg>", page, re.S)
+    assert charts and not any("<script" in svg or "http://kozea" in svg.split(">", 1)[0] for svg in charts)
+
+
+def test_filters_by_audience_and_service(client, tenant_a, world):
+    questionnaire, q, staff, college = world
+    fill(staff, q, 3, service="Travaux")
+    fill(staff, q, 2, service="Finances", seed=3)
+    fill(college, q, 2, seed=2)
+    client.force_login(tenant_a.consultant)
+    page = client.get(results_url(tenant_a, questionnaire) + "?audience=staff&service=Finances").content.decode()
+    assert "2 réponses</p>" in page.replace("\n", "").replace("  ", "") or "2 réponses" in page
+    assert "Comparaison des publics" not in page
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_results_page_is_a_fixed_number_of_queries(client, tenant_a, world, count, django_assert_max_num_queries):
+    questionnaire, q, staff, college = world
+    fill(staff, q, count)
+    fill(college, q, count, seed=5)
+    client.force_login(tenant_a.consultant)
+    client.get(results_url(tenant_a, questionnaire))
+    cache.clear()  # measure the full path: aggregates computed, charts drawn
+    with django_assert_max_num_queries(14):
+        assert client.get(results_url(tenant_a, questionnaire)).status_code == 200
+
+
+def test_cached_aggregates_follow_new_submissions(client, tenant_a, world):
+    questionnaire, q, staff, college = world
+    fill(staff, q, 2)
+    client.force_login(tenant_a.consultant)
+    assert "2 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
+    fill(staff, q, 1, seed=9)
+    assert "3 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
+    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    assert "3 réponses</p>" in page.replace("\n", "").replace("  ", "") or page.count("3 réponses") > 1
+
+
+def test_staff_cannot_read_results_and_other_commune_gets_404(client, tenant_a, tenant_b, world):
+    questionnaire, *_ = world
+    client.force_login(tenant_a.staff)
+    assert client.get(results_url(tenant_a, questionnaire)).status_code == 403
+    client.force_login(tenant_a.college)
+    assert client.get(results_url(tenant_a, questionnaire)).status_code == 200
+    client.force_login(tenant_b.consultant)
+    assert client.get(results_url(tenant_a, questionnaire)).status_code == 404
+    export = reverse("diagnostics:questionnaire-export-xlsx", args=[tenant_a.mission.pk, questionnaire.pk])
+    assert client.get(export).status_code == 404
+
+
+def test_export_xlsx_and_csv_one_row_per_response_one_column_per_question(client, tenant_a, world):
+    questionnaire, q, staff, college = world
+    fill(staff, q, 3)
+    fill(college, q, 2, seed=2)
+    Response.objects.create(campaign=staff)  # not submitted: not exported
+    client.force_login(tenant_a.consultant)
+    args = [tenant_a.mission.pk, questionnaire.pk]
+    xlsx = client.get(reverse("diagnostics:questionnaire-export-xlsx", args=args))
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1 + 5
+    assert len(rows[0]) == 6 + 10
+    assert q["likert"].text in rows[0]
+    matrix_column = rows[0].index(q["matrix"].text)
+    assert rows[1][matrix_column] == "Voisins : 4 ; Entreprises : 2"
+    csv = client.get(reverse("diagnostics:questionnaire-export-csv", args=args) + "?audience=college")
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 2 and "Collège communal" in lines[1]
+
+
+def test_anonymous_campaign_export_hides_who_answered(client, tenant_a, world):
+    questionnaire, q, staff, college = world
+    invitation = InvitationFactory(campaign=staff, email="marie@example.org")
+    Response.objects.create(campaign=staff, invitation=invitation, submitted_at=timezone.now())
+    client.force_login(tenant_a.consultant)
+    args = [tenant_a.mission.pk, questionnaire.pk]
+    assert "marie@example.org" not in client.get(
+        reverse("diagnostics:questionnaire-export-csv", args=args)
+    ).content.decode("utf-8-sig")
+    staff.anonymous = False
+    staff.save()
+    assert "marie@example.org" in client.get(
+        reverse("diagnostics:questionnaire-export-csv", args=args)
+    ).content.decode("utf-8-sig")
+
+
+def test_question_types_are_all_known_to_results():
+    assert {t.value for t in QuestionType} == {
+        "short_text",
+        "long_text",
+        "single",
+        "multiple",
+        "likert",
+        "rating",
+        "number",
+        "yes_no",
+        "ranking",
+        "matrix",
+    }

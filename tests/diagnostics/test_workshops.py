@@ -1,0 +1,174 @@
+"""Ideation workshops: facilitator screens, the participants' public link, votes, selection."""
+
+import pytest
+from django.urls import reverse
+
+from diagnostics.models import CardVote, ChallengeCard, Workshop
+from territoire.models import Role
+from tests.diagnostics.factories_fieldwork import CardFactory, CardVoteFactory, WorkshopFactory
+
+
+def url(name, tenant, **kwargs):
+    return reverse(f"diagnostics:{name}", kwargs={"mission_id": tenant.mission.pk, **kwargs})
+
+
+def public_url(workshop, card=None):
+    kwargs = {"mission_id": workshop.mission_id, "workshop_token": workshop.public_token}
+    if card is not None:
+        return reverse("diagnostics:workshop-public-vote", kwargs={**kwargs, "card_id": card.pk})
+    return reverse("diagnostics:workshop-public", kwargs=kwargs)
+
+
+def test_consultant_creates_a_card_workshop(client, tenant_a):
+    client.force_login(tenant_a.consultant)
+    response = client.post(
+        url("workshop-create", tenant_a),
+        {
+            "title": "Midi du Smart",
+            "date": "2026-12-10T12:00",
+            "location": "Salle du conseil",
+            "method": "cards",
+            "participant_count": "14",
+            "participants": "Anne\nLuc",
+            "votes_per_participant": "3",
+            "top_count": "5",
+        },
+    )
+    workshop = Workshop.objects.get()
+    assert response["Location"] == url("workshop-detail", tenant_a, workshop_id=workshop.pk)
+    assert workshop.phase == "writing" and len(workshop.public_token) >= 30
+    assert workshop.participant_names == ["Anne", "Luc"]
+
+
+def test_participant_writes_cards_from_the_public_link_without_account(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission)
+    assert client.get(public_url(workshop)).status_code == 200
+    response = client.post(public_url(workshop), {"text": "Des bancs connectés au wifi", "theme": "living"})
+    assert response.status_code == 302
+    card = ChallengeCard.objects.get()
+    assert card.text == "Des bancs connectés au wifi" and card.participant
+
+
+def test_public_link_needs_the_right_token_and_mission(client, tenant_a, tenant_b):
+    workshop = WorkshopFactory(mission=tenant_a.mission)
+    wrong = reverse(
+        "diagnostics:workshop-public", kwargs={"mission_id": tenant_a.mission.pk, "workshop_token": "x" * 32}
+    )
+    assert client.get(wrong).status_code == 404
+    other_mission = reverse(
+        "diagnostics:workshop-public",
+        kwargs={"mission_id": tenant_b.mission.pk, "workshop_token": workshop.public_token},
+    )
+    assert client.get(other_mission).status_code == 404
+
+
+def test_participants_vote_within_their_limit(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True, votes_per_participant=2)
+    cards = [CardFactory(workshop=workshop) for _ in range(3)]
+    client.post(public_url(workshop, cards[0]))
+    client.post(public_url(workshop, cards[1]))
+    response = client.post(public_url(workshop, cards[2]), follow=True)
+    assert "Vous avez déjà utilisé vos 2 votes" in response.content.decode()
+    assert CardVote.objects.count() == 2
+    # Voting again on a card takes the vote back.
+    client.post(public_url(workshop, cards[0]))
+    assert CardVote.objects.count() == 1
+
+
+def test_vote_after_closing_is_refused_with_a_clear_message(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, closed=True)
+    card = CardFactory(workshop=workshop)
+    response = client.post(public_url(workshop, card), follow=True)
+    assert "L&#x27;atelier est clôturé : les votes ne sont plus acceptés." in response.content.decode()
+    assert not CardVote.objects.exists()
+
+
+def test_cards_are_refused_from_participants_after_the_writing_phase(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    response = client.post(public_url(workshop), {"text": "Trop tard"}, follow=True)
+    assert "L&#x27;écriture des cartes est terminée" in response.content.decode()
+    assert not ChallengeCard.objects.exists()
+
+
+def test_facilitator_types_cards_and_paper_votes_then_selects_the_top(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, top_count=2)
+    client.force_login(tenant_a.consultant)
+    for text in ("Mobilité douce", "Guichet en ligne", "Éclairage intelligent"):
+        client.post(url("card-add", tenant_a, workshop_id=workshop.pk), {"text": text, "theme": "mobility"})
+    cards = {c.text: c for c in ChallengeCard.objects.all()}
+    action = lambda card, **data: client.post(  # noqa: E731
+        url("card-action", tenant_a, workshop_id=workshop.pk, card_id=card.pk), data
+    )
+    action(cards["Guichet en ligne"], action="paper_votes", paper_votes="7")
+    CardVoteFactory(card=cards["Éclairage intelligent"])
+    # Selecting before the selection phase is refused.
+    response = action(cards["Mobilité douce"], action="select")
+    assert not ChallengeCard.objects.filter(selected=True).exists()
+    client.post(url("workshop-phase", tenant_a, workshop_id=workshop.pk), {"phase": "voting"})
+    client.post(url("workshop-phase", tenant_a, workshop_id=workshop.pk), {"phase": "selection"})
+    client.post(url("workshop-select-top", tenant_a, workshop_id=workshop.pk))
+    top = list(ChallengeCard.objects.selected().values_list("text", "rank"))
+    assert top == [("Guichet en ligne", 1), ("Éclairage intelligent", 2)]
+    # The group may not keep more than top_count challenges.
+    response = action(cards["Mobilité douce"], action="select")
+    assert response.status_code == 302
+    assert ChallengeCard.objects.filter(selected=True).count() == 2
+    action(cards["Guichet en ligne"], action="unselect")
+    action(cards["Mobilité douce"], action="select")
+    assert list(ChallengeCard.objects.selected().values_list("text", "rank")) == [
+        ("Éclairage intelligent", 1),
+        ("Mobilité douce", 2),
+    ]
+
+
+def test_brainstorm_has_no_vote_phase(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, method="brainstorm")
+    assert workshop.next_phase == "selection"
+    client.force_login(tenant_a.consultant)
+    client.post(url("workshop-phase", tenant_a, workshop_id=workshop.pk), {"phase": "voting"})
+    workshop.refresh_from_db()
+    assert workshop.phase == "writing"
+
+
+def test_detail_query_count_is_constant(client, tenant_a, django_assert_max_num_queries):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    for _ in range(20):
+        CardVoteFactory(card=CardFactory(workshop=workshop))
+    client.force_login(tenant_a.consultant)
+    with django_assert_max_num_queries(10):
+        assert client.get(url("workshop-detail", tenant_a, workshop_id=workshop.pk)).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(url("workshops", tenant_a)).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.COLLEGE])
+def test_members_read_workshops_but_only_consultants_run_them(client, tenant_a, role):
+    workshop = WorkshopFactory(mission=tenant_a.mission)
+    card = CardFactory(workshop=workshop)
+    client.force_login(tenant_a.user(role))
+    assert client.get(url("workshop-detail", tenant_a, workshop_id=workshop.pk)).status_code == 200
+    assert client.get(url("workshop-edit", tenant_a, workshop_id=workshop.pk)).status_code == 403
+    assert (
+        client.post(url("workshop-phase", tenant_a, workshop_id=workshop.pk), {"phase": "voting"}).status_code == 403
+    )
+    assert client.post(url("card-add", tenant_a, workshop_id=workshop.pk), {"text": "x"}).status_code == 403
+    assert (
+        client.post(
+            url("card-action", tenant_a, workshop_id=workshop.pk, card_id=card.pk), {"action": "delete"}
+        ).status_code
+        == 403
+    )
+
+
+def test_other_commune_gets_404(client, tenant_a, tenant_b):
+    workshop = WorkshopFactory(mission=tenant_a.mission)
+    client.force_login(tenant_b.consultant)
+    assert client.get(url("workshop-detail", tenant_a, workshop_id=workshop.pk)).status_code == 404
+    assert client.get(url("workshop-detail", tenant_b, workshop_id=workshop.pk)).status_code == 404
+
+
+def test_a_card_of_another_workshop_cannot_be_voted_through_this_link(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    other = CardFactory(workshop=WorkshopFactory(mission=tenant_a.mission, voting=True))
+    assert client.post(public_url(workshop, other)).status_code == 404
+    assert not CardVote.objects.exists()
