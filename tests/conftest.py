@@ -20,6 +20,23 @@ SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """Tasks run eagerly in the test process (mails land in mail.outbox), even when REDIS_URL is set.
+
+    Tests that ask for the ``celery_worker`` fixture get the real worker process instead: that is
+    where CI proves the production path.
+    """
+    from django.conf import settings
+
+    from territoire.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = not (settings.REDIS_URL and "celery_worker" in request.fixturenames)
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
