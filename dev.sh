@@ -61,7 +61,8 @@ case "${1:-}" in
     po=locale/fr/LC_MESSAGES/django.po
     "$VENV/bin/python" manage.py makemessages -l fr --no-obsolete --no-location --no-wrap \
       --ignore=.venv --ignore=test-results --ignore=staticfiles --ignore=tests --ignore=benchmarks
-    sed -i '0,/^#, fuzzy$/{/^#, fuzzy$/d}' "$po"
+    # The header of a new catalogue is marked fuzzy: unmark it (only it) so its Plural-Forms count.
+    sed -i '/^#, fuzzy$/{N;s/^#, fuzzy\nmsgid ""$/msgid ""/}' "$po"
     # makemessages guesses "fuzzy" translations from similar strings; French needs none of them.
     msgattrib --clear-fuzzy --empty --no-wrap "$po" -o "$po"
     msgen --no-wrap "$po" -o "$po"

@@ -7,6 +7,8 @@ from diagnostics.models import (
     Campaign,
     DataFlow,
     DigitalSystem,
+    Finding,
+    FindingSource,
     Initiative,
     Interview,
     InterviewGuide,
@@ -45,3 +47,19 @@ class DigitalSystemAdmin(admin.ModelAdmin):
 class DataFlowAdmin(admin.ModelAdmin):
     list_display = ["__str__", "mode"]
     list_filter = ["mode"]
+
+
+class FindingSourceInline(admin.TabularInline):
+    model = FindingSource
+    extra = 0
+    raw_id_fields = ["question", "interview", "card", "pst_node"]
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["statement", "mission", "theme", "importance", "status"]
+    list_filter = ["status", "importance", "theme"]
+    search_fields = ["statement"]
+    list_select_related = ["mission"]
+    raw_id_fields = ["mission", "merged_into", "created_by", "objectives"]
+    inlines = [FindingSourceInline]

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diagnostics import demo_fieldwork as fieldwork
+from diagnostics import demo_findings as findings
 from diagnostics import services
 from diagnostics.models import (
     Answer,
@@ -53,6 +54,7 @@ def seed(ctx) -> None:
     if ctx.size == "large" and "92999" in ctx.missions:
         _seed_large(ctx.missions["92999"], ctx.users.get("claire.dubois"))
     fieldwork.seed(ctx)  # interviews, workshops, inventory, initiatives (diagnostics/demo_fieldwork.py)
+    findings.seed(ctx)  # findings from all of the above (diagnostics/demo_findings.py)
 
 
 def _seed_mission(ctx, mission, *, seed: int) -> None:

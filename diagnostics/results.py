@@ -400,7 +400,8 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
         pass
 
 
-def _bars(kind, x_labels, series, *, height, ident, title="", range=None) -> str:  # noqa: A002
+def _bars(kind, x_labels, series, *, height, ident, title="", range=None, extra=None) -> str:  # noqa: A002
+    """Bars of ``series`` over ``x_labels``; ``extra`` adds pygal options (the synthesis's integer axes)."""
     x_labels = tuple(str(x) for x in x_labels)
 
     def build(chart):
@@ -415,4 +416,5 @@ def _bars(kind, x_labels, series, *, height, ident, title="", range=None) -> str
         config["range"] = range
     if kind is not pygal.HorizontalBar or not range:
         config["value_formatter"] = (lambda v: f"{v:g} %") if not range and not title else (lambda v: f"{v:g}")
+    config.update(extra or {})
     return _render_cached(kind, (ident, x_labels, series, title, range), build, **config)

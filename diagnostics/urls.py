@@ -1,7 +1,17 @@
 from django.urls import path
 
 from diagnostics import views
-from diagnostics.views import builder, campaigns, initiatives, interviews, inventory, results, workshops
+from diagnostics.views import (
+    builder,
+    campaigns,
+    findings,
+    initiatives,
+    interviews,
+    inventory,
+    results,
+    synthesis,
+    workshops,
+)
 
 app_name = "diagnostics"
 
@@ -84,4 +94,19 @@ urlpatterns += [
     path("inventaire/flux/nouveau/", inventory.flow_create, name="flow-create"),
     path("inventaire/flux/<int:flow_id>/", inventory.flow_edit, name="flow-edit"),
     path("inventaire/flux/<int:flow_id>/supprimer/", inventory.flow_delete, name="flow-delete"),
+]
+
+# Findings (needs) and the synthesis of the diagnostic.
+FD = "constats/<int:finding_id>/"
+urlpatterns += [
+    path("constats/", findings.finding_list, name="finding-list"),
+    path("constats/nouveau/", findings.finding_create, name="finding-create"),
+    path("constats/fusionner/", findings.finding_merge, name="finding-merge"),
+    path(FD, findings.finding_detail, name="finding-detail"),
+    path(FD + "modifier/", findings.finding_edit, name="finding-edit"),
+    path(FD + "sources/", findings.finding_source_add, name="finding-source-add"),
+    path(FD + "sources/<int:source_id>/retirer/", findings.finding_source_remove, name="finding-source-remove"),
+    path(WS + "constats/", findings.findings_from_workshop, name="findings-from-workshop"),
+    path(WS + "cartes/<int:card_id>/constat/", findings.finding_from_card, name="finding-from-card"),
+    path("synthese/", synthesis.synthesis_view, name="synthesis"),
 ]

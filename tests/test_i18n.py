@@ -45,3 +45,13 @@ def test_compiled_catalogue_matches_the_po_file():
     missing = {m.replace('\\"', '"') for m in msgids(PO.read_text())} - singular
     assert not missing, f"compile the catalogue (./dev.sh messages): {sorted(missing)[:5]}"
     assert compiled.info()["plural-forms"] == "nplurals=2; plural=(n > 1);"
+
+
+def test_french_translations_are_the_french_source_text():
+    """French is the source language: a msgstr that differs from its msgid is a bad fuzzy guess."""
+    text = PO.read_text()
+    singular = re.findall(r'^msgid "(.+)"\nmsgstr "(.*)"$', text, re.M)
+    plural = re.findall(r'^msgid "(.+)"\nmsgid_plural "(.+)"\nmsgstr\[0\] "(.*)"\nmsgstr\[1\] "(.*)"$', text, re.M)
+    wrong = [(i, s) for i, s in singular if s != i]
+    wrong += [(i, s0) for i, p, s0, s1 in plural if (s0, s1) != (i, p)]
+    assert singular and not wrong, f"run ./dev.sh messages and check: {wrong[:5]}"

@@ -24,6 +24,9 @@ URL_KWARGS = {
     "system_id": lambda tenant: _fieldwork(tenant)["system"].pk,
     "flow_id": lambda tenant: _fieldwork(tenant)["flow"].pk,
     "initiative_id": lambda tenant: _fieldwork(tenant)["initiative"].pk,
+    # Findings (tests/diagnostics/factories_findings.py).
+    "finding_id": lambda tenant: _findings(tenant)["finding"].pk,
+    "source_id": lambda tenant: _findings(tenant)["source"].pk,
 }
 
 # URLs that answer without login by design (public links, health probe, auth pages).
@@ -73,3 +76,9 @@ def _fieldwork(tenant):
     from tests.diagnostics.factories_fieldwork import fieldwork_objects
 
     return fieldwork_objects(tenant)
+
+
+def _findings(tenant):
+    from tests.diagnostics.factories_findings import finding_objects
+
+    return finding_objects(tenant)

@@ -2,6 +2,7 @@
 workshops and the inventory of digital systems come as sibling modules."""
 
 from diagnostics.models.campaigns import Answer, AnswerItem, Audience, Campaign, Invitation, Response
+from diagnostics.models.findings import SOURCE_FIELDS, Finding, FindingSource, Importance, SourceKind
 from diagnostics.models.interviews import (
     GuideQuestion,
     Interview,
@@ -65,4 +66,10 @@ __all__ = [
     "Need",
     "PlannedNeed",
     "Workshop",
+    # Findings (needs) drawn from all of the above.
+    "SOURCE_FIELDS",
+    "Finding",
+    "FindingSource",
+    "Importance",
+    "SourceKind",
 ]

@@ -16,7 +16,8 @@ DIAGNOSTIC_CARDS = [
     "diagnostics/cards/interviews.html",
     "diagnostics/cards/workshops.html",
     "diagnostics/cards/inventory.html",
-    "diagnostics/cards/coming_soon.html",
+    "diagnostics/cards/findings.html",
+    "diagnostics/cards/synthesis.html",
 ]
 
 

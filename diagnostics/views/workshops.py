@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import services_workshops as services
 from diagnostics.forms_workshops import CardForm, PaperVotesForm, WorkshopForm
-from diagnostics.models import CardVote, ChallengeCard, Workshop
+from diagnostics.models import CardVote, ChallengeCard, FindingSource, Workshop
 from territoire import access
 
 
@@ -104,6 +104,10 @@ def workshop_detail(request, mission_id, workshop_id):
             "workshop": workshop,
             "cards": cards,
             "selected": selected,
+            # Cards some finding already cites: their button opens it rather than creating one.
+            "cards_with_finding": set(
+                FindingSource.objects.filter(card__workshop=workshop).values_list("card_id", flat=True)
+            ),
             "voters": voters,
             "public_url": public_url,
             "card_form": CardForm(),

@@ -1,0 +1,223 @@
+"""Writes on findings: create, edit, cite sources, link PST objectives, merge duplicates.
+
+Every function checks that what it links belongs to the finding's commune, whatever the form said:
+a source or a PST objective of another commune raises ``ValidationError`` with a French message.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from diagnostics.alerts import find_alert
+from diagnostics.models import ChallengeCard, Finding, FindingSource, Interview, Question, SourceKind
+from territoire.models import NodeLevel, PSTNode
+
+FINDING_FIELDS = ("statement", "description", "theme", "dimension", "importance")
+
+SOURCE_MODELS = {
+    SourceKind.QUESTION: Question,
+    SourceKind.INTERVIEW: Interview,
+    SourceKind.CARD: ChallengeCard,
+    SourceKind.PST_NODE: PSTNode,
+}
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """What a finding cites: a kind and either an object (question, interview, card, PST node) or an alert key."""
+
+    kind: str
+    obj: object = None
+    key: str = ""
+    message: str = ""
+
+
+def _commune_id(obj) -> int:
+    return type(obj)._default_manager._queryset_class.commune_of(obj).pk
+
+
+def check_source(mission, ref: SourceRef) -> SourceRef:
+    """The source, verified to belong to the mission's commune (and completed with the alert's message)."""
+    if ref.kind == SourceKind.ALERT:
+        alert = find_alert(mission.commune, ref.key) if ref.key else None
+        if alert is None and not ref.message:
+            raise ValidationError(_("Cette alerte n'existe pas (ou plus) dans l'inventaire de la commune."))
+        return SourceRef(ref.kind, key=ref.key, message=alert.message if alert else ref.message)
+    model = SOURCE_MODELS.get(ref.kind)
+    if model is None or not isinstance(ref.obj, model):
+        raise ValidationError(_("Source de constat inconnue."))
+    if _commune_id(ref.obj) != mission.commune_id:
+        raise ValidationError(
+            _("« %(source)s » appartient à une autre commune : un constat ne cite que des sources de sa commune.")
+            % {"source": ref.obj}
+        )
+    if ref.kind != SourceKind.PST_NODE and _mission_id(ref) != mission.pk:
+        raise ValidationError(_("« %(source)s » appartient à une autre mission.") % {"source": ref.obj})
+    return ref
+
+
+def _mission_id(ref: SourceRef):
+    if ref.kind == SourceKind.QUESTION:
+        return ref.obj.questionnaire.mission_id
+    if ref.kind == SourceKind.CARD:
+        return ref.obj.workshop.mission_id
+    return ref.obj.mission_id
+
+
+def check_objectives(mission, objectives) -> list[PSTNode]:
+    objectives = list(objectives)
+    for node in objectives:
+        if node.pst.commune_id != mission.commune_id:
+            raise ValidationError(
+                _(
+                    "L'objectif « %(node)s » est dans le PST d'une autre commune : "
+                    "il ne peut pas être lié à ce constat."
+                )
+                % {"node": node}
+            )
+        if node.level not in (NodeLevel.OS, NodeLevel.OO):
+            raise ValidationError(
+                _("« %(node)s » n'est pas un objectif stratégique ou opérationnel.") % {"node": node}
+            )
+    return objectives
+
+
+def _add_source(finding, ref: SourceRef) -> FindingSource | None:
+    """Adds the (checked) source unless the finding already cites it."""
+    if ref.kind == SourceKind.ALERT:
+        values = {"alert_key": ref.key, "alert_message": ref.message}
+        existing = finding.sources.filter(kind=ref.kind, alert_key=ref.key)
+    else:
+        field = {SourceKind.PST_NODE: "pst_node"}.get(ref.kind, ref.kind)
+        values = {field: ref.obj}
+        existing = finding.sources.filter(kind=ref.kind, **values)
+    if existing.exists():
+        return None
+    return FindingSource.objects.create(finding=finding, kind=ref.kind, **values)
+
+
+@transaction.atomic
+def finding_create(
+    *, mission, by, statement, description="", theme="", dimension="", importance=2, sources=(), objectives=()
+) -> Finding:
+    refs = [check_source(mission, ref) for ref in sources]
+    objectives = check_objectives(mission, objectives)
+    finding = Finding.objects.create(
+        mission=mission,
+        statement=statement,
+        description=description,
+        theme=theme,
+        dimension=dimension,
+        importance=importance,
+        created_by=by if by and by.is_authenticated else None,
+    )
+    for ref in refs:
+        _add_source(finding, ref)
+    finding.objectives.set(objectives)
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, finding, objectives=None, **fields) -> Finding:
+    unknown = set(fields) - set(FINDING_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+    if objectives is not None:
+        finding.objectives.set(check_objectives(finding.mission, objectives))
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    finding.save(update_fields=[*fields, "updated_at"])
+    return finding
+
+
+@transaction.atomic
+def finding_add_source(*, finding, source: SourceRef) -> FindingSource | None:
+    if finding.is_merged:
+        raise ValidationError(_("Ce constat a été fusionné : ajoutez la source au constat qui l'a absorbé."))
+    return _add_source(finding, check_source(finding.mission, source))
+
+
+def finding_remove_source(*, source: FindingSource) -> None:
+    source.delete()
+
+
+def existing_for_card(mission, card) -> Finding | None:
+    """The open finding already citing this card (or the one it was merged into)."""
+    return (
+        Finding.objects.open().filter(mission=mission, sources__card=card).order_by("pk").first()
+        or Finding.objects.open().filter(mission=mission, merged_findings__sources__card=card).order_by("pk").first()
+    )
+
+
+@transaction.atomic
+def finding_from_card(*, mission, card, by) -> tuple[Finding, bool]:
+    """One finding per workshop card, never two: returns (finding, created)."""
+    check_source(mission, SourceRef(SourceKind.CARD, card))
+    found = existing_for_card(mission, card)
+    if found:
+        return found, False
+    finding = finding_create(
+        mission=mission,
+        by=by,
+        statement=card.text[:300],
+        theme=card.theme,
+        importance=3 if card.rank and card.rank <= 3 else 2,
+        sources=[SourceRef(SourceKind.CARD, card)],
+    )
+    return finding, True
+
+
+@transaction.atomic
+def findings_from_workshop(*, workshop, by) -> tuple[int, int]:
+    """A finding for each selected challenge of the workshop (its top-N): (created, already there)."""
+    created = kept = 0
+    for card in ChallengeCard.objects.filter(workshop=workshop).selected():
+        _finding, new = finding_from_card(mission=workshop.mission, card=card, by=by)
+        created += new
+        kept += not new
+    return created, kept
+
+
+@transaction.atomic
+def finding_merge(*, findings, keep, by=None) -> Finding:
+    """Merge ``findings`` into ``keep``: sources and PST links move to it, the others are marked merged.
+
+    Nothing is deleted; a source the kept finding already cites is dropped from the merged one only
+    (the unique constraints forbid the duplicate), so every citation survives once.
+    """
+    findings = list(Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]).order_by("pk"))
+    if keep.pk not in {f.pk for f in findings}:
+        raise ValidationError(_("Le constat à garder doit faire partie de la sélection."))
+    if len(findings) < 2:
+        raise ValidationError(_("Choisissez au moins deux constats à fusionner."))
+    if {f.mission_id for f in findings} != {keep.mission_id}:
+        raise ValidationError(_("On ne fusionne que des constats de la même mission."))
+    if any(f.is_merged for f in findings):
+        raise ValidationError(_("Un des constats choisis a déjà été fusionné."))
+    keep = next(f for f in findings if f.pk == keep.pk)
+    others = [f for f in findings if f.pk != keep.pk]
+    cited = {s.identity for s in keep.sources.all()}
+    for source in FindingSource.objects.filter(finding__in=others).order_by("pk"):
+        if source.identity in cited:
+            continue
+        cited.add(source.identity)
+        source.finding = keep
+        try:
+            with transaction.atomic():
+                source.save(update_fields=["finding"])
+        except IntegrityError:  # pragma: no cover - identities are checked above
+            continue
+    keep.objectives.add(*PSTNode.objects.filter(findings__in=others).distinct())
+    for other in others:
+        other.objectives.clear()
+    keep.importance = max(f.importance for f in findings)
+    keep.save(update_fields=["importance", "updated_at"])
+    for other in others:
+        other.status = Finding.Status.MERGED
+        other.merged_into = keep
+        other.save(update_fields=["status", "merged_into", "updated_at"])
+    # Findings that had been merged into one of the others now point at the kept one.
+    Finding.objects.filter(merged_into__in=others).update(merged_into=keep)
+    return keep
