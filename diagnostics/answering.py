@@ -13,12 +13,10 @@ answer to another response. The order of writes makes concurrent requests safe:
   tab submits once, and both see the thank-you page.
 """
 
-import functools
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -152,28 +150,6 @@ def parse_answer(question: Question, data, choices) -> Parsed | None:
             items=[{"row": k, "rank": v} for k, v in cells.items()],
         )
     raise AnswerError(_("Type de question inconnu."))
-
-
-def retry_when_locked(function):
-    """Run ``function`` again when SQLite reports a lock held by a concurrent request.
-
-    A file database waits for the lock (``timeout`` in settings), but the shared in-memory
-    database of the browser tests fails at once, even to read; PostgreSQL never raises this. The
-    respondent's views are idempotent (saves are update_or_create, submission is conditional), so
-    running them again is safe; a few tries keep two quick autosaves from failing each other.
-    """
-
-    @functools.wraps(function)
-    def wrapper(*args, **kwargs):
-        for attempt in range(4):
-            try:
-                return function(*args, **kwargs)
-            except OperationalError as exc:
-                if "locked" not in str(exc) or attempt == 3:
-                    raise
-                time.sleep(0.05 * 2**attempt)
-
-    return wrapper
 
 
 def answer_save(*, response: Response, question: Question, data, choices) -> Answer | None:

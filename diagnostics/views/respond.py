@@ -25,7 +25,6 @@ from diagnostics.answering import (
     answer_save,
     is_visible,
     response_submit,
-    retry_when_locked,
 )
 from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
 from diagnostics.services import response_touch
@@ -137,7 +136,6 @@ def _values(response) -> dict:
 
 
 @login_not_required
-@retry_when_locked
 def fill(request, token):
     try:
         response = _response_for(token)
@@ -205,7 +203,6 @@ def fill(request, token):
 
 @login_not_required
 @require_POST
-@retry_when_locked
 def answer(request, token, question_id):
     """Autosave of one answer (htmx): a small "enregistré" state or the error next to the question."""
     try:
