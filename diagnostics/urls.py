@@ -77,10 +77,6 @@ urlpatterns += [
     path(WS + "retenir/", workshops.workshop_select_top, name="workshop-select-top"),
     path(WS + "cartes/", workshops.card_add, name="card-add"),
     path(WS + "cartes/<int:card_id>/", workshops.card_action, name="card-action"),
-    path("atelier/<str:workshop_token>/", workshops.workshop_public, name="workshop-public"),
-    path(
-        "atelier/<str:workshop_token>/vote/<int:card_id>/", workshops.workshop_public_vote, name="workshop-public-vote"
-    ),
     path("initiatives/", initiatives.initiatives, name="initiatives"),
     path("initiatives/nouvelle/", initiatives.initiative_create, name="initiative-create"),
     path("initiatives/<int:initiative_id>/", initiatives.initiative_edit, name="initiative-edit"),

@@ -43,8 +43,8 @@ PUBLIC_URL_NAMES = {
     "respond:answer",
     "respond:public",
     # Workshop participants' link (tests/diagnostics/test_workshops.py).
-    "diagnostics:workshop-public",
-    "diagnostics:workshop-public-vote",
+    "respond:workshop",
+    "respond:workshop-vote",
 }
 
 

@@ -92,9 +92,7 @@ def workshop_detail(request, mission_id, workshop_id):
     selected = sorted((c for c in cards if c.selected), key=lambda c: c.rank)
     voters = CardVote.objects.filter(card__workshop=workshop).values("participant").distinct().count()
     public_url = request.build_absolute_uri(
-        reverse(
-            "diagnostics:workshop-public", kwargs={"mission_id": mission_id, "workshop_token": workshop.public_token}
-        )
+        reverse("respond:workshop", kwargs={"workshop_token": workshop.public_token})
     )
     return render(
         request,
@@ -191,10 +189,8 @@ def card_action(request, mission_id, workshop_id, card_id):
 # --- The participants' link ---------------------------------------------------------------------
 
 
-def _public_workshop(mission_id, token) -> Workshop:
-    return get_object_or_404(
-        Workshop.objects.select_related("mission__commune"), mission_id=mission_id, public_token=token
-    )
+def _public_workshop(token) -> Workshop:
+    return get_object_or_404(Workshop.objects.select_related("mission__commune"), public_token=token)
 
 
 def _participant(request, workshop) -> str:
@@ -205,8 +201,8 @@ def _participant(request, workshop) -> str:
 
 
 @login_not_required
-def workshop_public(request, mission_id, workshop_token):
-    workshop = _public_workshop(mission_id, workshop_token)
+def workshop_public(request, workshop_token):
+    workshop = _public_workshop(workshop_token)
     participant = _participant(request, workshop)
     form = CardForm(request.POST or None)
     if request.method == "POST":
@@ -241,8 +237,8 @@ def workshop_public(request, mission_id, workshop_token):
 
 @login_not_required
 @require_POST
-def workshop_public_vote(request, mission_id, workshop_token, card_id):
-    workshop = _public_workshop(mission_id, workshop_token)
+def workshop_public_vote(request, workshop_token, card_id):
+    workshop = _public_workshop(workshop_token)
     card = get_object_or_404(ChallengeCard, workshop=workshop, pk=card_id)
     try:
         cast = services.card_vote(card=card, participant=_participant(request, workshop))
@@ -250,4 +246,4 @@ def workshop_public_vote(request, mission_id, workshop_token, card_id):
         _refusal(request, error)
     else:
         messages.success(request, _("Vote enregistré.") if cast else _("Vote retiré."))
-    return redirect("diagnostics:workshop-public", mission_id=mission_id, workshop_token=workshop_token)
+    return redirect("respond:workshop", workshop_token=workshop_token)

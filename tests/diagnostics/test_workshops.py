@@ -13,10 +13,10 @@ def url(name, tenant, **kwargs):
 
 
 def public_url(workshop, card=None):
-    kwargs = {"mission_id": workshop.mission_id, "workshop_token": workshop.public_token}
+    kwargs = {"workshop_token": workshop.public_token}
     if card is not None:
-        return reverse("diagnostics:workshop-public-vote", kwargs={**kwargs, "card_id": card.pk})
-    return reverse("diagnostics:workshop-public", kwargs=kwargs)
+        return reverse("respond:workshop-vote", kwargs={**kwargs, "card_id": card.pk})
+    return reverse("respond:workshop", kwargs=kwargs)
 
 
 def test_consultant_creates_a_card_workshop(client, tenant_a):
@@ -49,17 +49,11 @@ def test_participant_writes_cards_from_the_public_link_without_account(client, t
     assert card.text == "Des bancs connectés au wifi" and card.participant
 
 
-def test_public_link_needs_the_right_token_and_mission(client, tenant_a, tenant_b):
+def test_public_link_needs_the_right_token(client, tenant_a):
     workshop = WorkshopFactory(mission=tenant_a.mission)
-    wrong = reverse(
-        "diagnostics:workshop-public", kwargs={"mission_id": tenant_a.mission.pk, "workshop_token": "x" * 32}
-    )
-    assert client.get(wrong).status_code == 404
-    other_mission = reverse(
-        "diagnostics:workshop-public",
-        kwargs={"mission_id": tenant_b.mission.pk, "workshop_token": workshop.public_token},
-    )
-    assert client.get(other_mission).status_code == 404
+    assert client.get(reverse("respond:workshop", kwargs={"workshop_token": "x" * 32})).status_code == 404
+    assert client.get(public_url(workshop)).status_code == 200
+    assert public_url(workshop) == f"/atelier/{workshop.public_token}/"  # no mission id in a shared link
 
 
 def test_participants_vote_within_their_limit(client, tenant_a):
