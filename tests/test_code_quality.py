@@ -28,3 +28,10 @@ def test_ruff_format_is_clean():
 
 def test_python_is_311():
     assert sys.version_info[:2] == (3, 11)
+
+
+@pytest.mark.skipif(not (ROOT / ".venv/bin/djlint").exists() and not shutil.which("djlint"), reason="djlint missing")
+def test_templates_pass_djlint():
+    exe = shutil.which("djlint") or str(ROOT / ".venv" / "bin" / "djlint")
+    result = subprocess.run([exe, "--lint", "templates"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:]
