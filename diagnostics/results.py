@@ -41,28 +41,34 @@ SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
 AUDIENCE = "response__campaign__audience"
 PALETTE = ("#0f5257", "#d9822b", "#6a4c93", "#2a9d8f", "#c44536", "#457b9d")
 
-CHART_STYLE = Style(
-    background="transparent",
-    plot_background="transparent",
-    foreground="#212529",
-    foreground_strong="#212529",
-    foreground_subtle="#6c757d",
-    colors=PALETTE,
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=15,
-    major_label_font_size=15,
-    value_font_size=14,
-    legend_font_size=15,
-    tooltip_font_size=14,
-    title_font_size=15,
-)
+
+def chart_style(colors=PALETTE) -> Style:
+    """The house style of every chart; ``colors`` for series whose colours carry a meaning."""
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#212529",
+        foreground_strong="#212529",
+        foreground_subtle="#6c757d",
+        colors=colors,
+        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        label_font_size=15,
+        major_label_font_size=15,
+        value_font_size=14,
+        legend_font_size=15,
+        tooltip_font_size=14,
+        title_font_size=15,
+    )
 
 
-def _chart(kind, **config):
+CHART_STYLE = chart_style()
+
+
+def _chart(kind, *, style=CHART_STYLE, **config):
     """A pygal chart that needs no external script or stylesheet (``js=()``), sized by its container."""
     return kind(
         js=(),
-        style=CHART_STYLE,
+        style=style,
         disable_xml_declaration=True,
         explicit_size=False,
         legend_at_bottom=True,

@@ -19,12 +19,14 @@ from django.utils.translation import ngettext
 
 from diagnostics.alerts import AlertKind, Severity, alerts, load_inventory
 from diagnostics.models import Answer, Audience, Campaign, ChallengeCard, Finding, Importance, Workshop
-from diagnostics.results import _bars, _radar, campaign_stats
+from diagnostics.results import _bars, _radar, campaign_stats, chart_style
 from diagnostics.selectors_interviews import interview_progress
 from territoire.models import PST, NodeLevel, PSTNode, PSTNodeTag, SmartDimension, SmartTheme
 from territoire.pst.selectors import theme_counts
 
 TOP_FINDINGS = 8
+# Importance from faible to critique in the colours of its badges: grey, cyan, amber, red.
+IMPORTANCE_STYLE = chart_style(colors=("#6c757d", "#17a2b8", "#e0a800", "#b02a37"))
 
 
 def _counts(series, *, stacked=False) -> dict:
@@ -36,8 +38,11 @@ def _counts(series, *, stacked=False) -> dict:
     return {"y_labels": list(range(0, top_tick + 1, step)), "range": (0, top_tick)}
 
 
-def _count_bars(kind, x_labels, series, **options) -> str:
-    return _bars(kind, x_labels, series, extra=_counts(series, stacked=kind is pygal.StackedBar), **options)
+def _count_bars(kind, x_labels, series, *, style=None, **options) -> str:
+    extra = _counts(series, stacked=kind is pygal.StackedBar)
+    if style is not None:
+        extra["style"] = style
+    return _bars(kind, x_labels, series, extra=extra, **options)
 
 
 def _pct(part, whole) -> int:
@@ -445,6 +450,7 @@ def findings_section(mission) -> dict:
             height=340,
             ident="synthesis-findings",
             title=_("Constats par thème et importance"),
+            style=IMPORTANCE_STYLE,
         )
     return {
         "total": total,
