@@ -22,6 +22,9 @@ class MissionForm(forms.ModelForm):
         help_text=_("Laissez vide pour %(weeks)s semaines après le début.") % {"weeks": MISSION_DEFAULT_WEEKS},
     )
 
+    # The version the editor loaded: a save by someone else in between is refused, not overwritten.
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Mission
         fields = ["title", "description", "start_date", "planned_end_date", "referents"]
@@ -33,6 +36,8 @@ class MissionForm(forms.ModelForm):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.updated_at.isoformat()
         # Only the commune's own consultants can be referents: never list people of another commune.
         self.fields["referents"].queryset = (
             get_user_model()

@@ -34,8 +34,26 @@ def mission_create(
     return mission
 
 
+class StaleEdit(Exception):
+    """Someone saved the object after the editor loaded it; ``current_version`` is the new version."""
+
+    def __init__(self, current_version: str):
+        super().__init__(current_version)
+        self.current_version = current_version
+
+
+def mission_version(mission: Mission) -> str:
+    return mission.updated_at.isoformat()
+
+
 @transaction.atomic
-def mission_update(*, mission: Mission, by: AbstractBaseUser, referents=None, **fields) -> Mission:
+def mission_update(
+    *, mission: Mission, by: AbstractBaseUser, referents=None, expected_version: str = "", **fields
+) -> Mission:
+    """Save the edited fields; with ``expected_version``, refuse (StaleEdit) if another save came first."""
+    current = Mission.objects.select_for_update().only("updated_at").get(pk=mission.pk)
+    if expected_version and mission_version(current) != expected_version:
+        raise StaleEdit(mission_version(current))
     for name, value in fields.items():
         setattr(mission, name, value)
     mission.save(update_fields=[*fields, "updated_at"])

@@ -81,9 +81,29 @@ def mission_edit(request, mission_id):
     form = MissionForm(request.POST or None, instance=mission, commune=mission.commune)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        services.mission_update(mission=mission, by=request.user, referents=data.pop("referents"), **data)
-        messages.success(request, _("La mission est enregistrée."))
-        return redirect(mission)
+        try:
+            services.mission_update(
+                mission=mission,
+                by=request.user,
+                referents=data.pop("referents"),
+                expected_version=data.pop("version"),
+                **data,
+            )
+        except services.StaleEdit as stale:
+            # Keep what this editor typed; a second save, now knowingly, replaces the other version.
+            form.data = form.data.copy()
+            form.data["version"] = stale.current_version
+            form.add_error(
+                None,
+                _(
+                    "Quelqu'un a enregistré cette mission pendant que vous la modifiiez : vos changements ne sont "
+                    "pas encore enregistrés. Enregistrez à nouveau pour remplacer sa version par la vôtre, ou "
+                    "annulez pour voir la sienne."
+                ),
+            )
+        else:
+            messages.success(request, _("La mission est enregistrée."))
+            return redirect(mission)
     return render(
         request, "territoire/mission_form.html", {"form": form, "commune": mission.commune, "mission": mission}
     )

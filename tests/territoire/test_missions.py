@@ -156,3 +156,38 @@ def test_mission_end_constraint_holds_in_database(tenant_a):
     mission.planned_end_date = date(2000, 1, 1)
     with pytest.raises(IntegrityError), transaction.atomic():
         mission.save()
+
+
+def _edit_data(client, mission, **changes):
+    form = client.get(reverse("territoire:mission-edit", args=[mission.pk])).context["form"]
+    data = {
+        "title": mission.title,
+        "description": mission.description,
+        "start_date": mission.start_date.isoformat(),
+        "planned_end_date": mission.planned_end_date.isoformat(),
+        "referents": [u.pk for u in mission.referents.all()],
+        "version": form["version"].value(),
+    }
+    return {**data, **changes}
+
+
+def test_concurrent_edit_is_refused_then_replaced_knowingly(client, tenant_a):
+    url = reverse("territoire:mission-edit", args=[tenant_a.mission.pk])
+    client.force_login(tenant_a.consultant)
+    mine = _edit_data(client, tenant_a.mission, title="Mon titre")
+    # A colleague saves first, from another browser.
+    other = client.__class__()
+    other.force_login(member(tenant_a.commune, Role.CONSULTANT))
+    assert other.post(url, _edit_data(other, tenant_a.mission, title="Son titre")).status_code == 302
+
+    response = client.post(url, mine)
+    assert response.status_code == 200
+    assert "a enregistré cette mission pendant que vous la modifiiez" in response.text
+    assert 'value="Mon titre"' in response.text  # nothing typed is lost
+    tenant_a.mission.refresh_from_db()
+    assert tenant_a.mission.title == "Son titre"
+
+    again = {**mine, "version": response.context["form"]["version"].value()}
+    assert client.post(url, again).status_code == 302
+    tenant_a.mission.refresh_from_db()
+    assert tenant_a.mission.title == "Mon titre"
