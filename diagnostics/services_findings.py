@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.alerts import find_alert
 from diagnostics.models import ChallengeCard, Finding, FindingSource, Interview, Question, SourceKind
+from territoire import access
 from territoire.models import NodeLevel, PSTNode
 
 FINDING_FIELDS = ("statement", "description", "theme", "dimension", "importance")
@@ -34,10 +35,6 @@ class SourceRef:
     message: str = ""
 
 
-def _commune_id(obj) -> int:
-    return type(obj)._default_manager._queryset_class.commune_of(obj).pk
-
-
 def check_source(mission, ref: SourceRef) -> SourceRef:
     """The source, verified to belong to the mission's commune (and completed with the alert's message)."""
     if ref.kind == SourceKind.ALERT:
@@ -48,7 +45,7 @@ def check_source(mission, ref: SourceRef) -> SourceRef:
     model = SOURCE_MODELS.get(ref.kind)
     if model is None or not isinstance(ref.obj, model):
         raise ValidationError(_("Source de constat inconnue."))
-    if _commune_id(ref.obj) != mission.commune_id:
+    if access.commune_of(ref.obj).pk != mission.commune_id:
         raise ValidationError(
             _("« %(source)s » appartient à une autre commune : un constat ne cite que des sources de sa commune.")
             % {"source": ref.obj}

@@ -62,7 +62,8 @@ def visible_communes(user) -> QuerySet[Commune]:
 # Each takes (user, obj) where obj is the commune or any object of it (mission, questionnaire...).
 
 
-def _commune(obj) -> Commune:
+def commune_of(obj) -> Commune:
+    """The commune an object belongs to (the commune itself for a commune), via its TenantQuerySet."""
     if isinstance(obj, Commune):
         return obj
     queryset_class = type(obj)._default_manager._queryset_class
@@ -72,7 +73,7 @@ def _commune(obj) -> Commune:
 
 
 def _has_role(user, obj, *roles) -> bool:
-    return role_in(user, _commune(obj)) in roles
+    return role_in(user, commune_of(obj)) in roles
 
 
 def can_view(user, obj) -> bool:

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,11 +14,7 @@ from territoire.models import Membership, Mission
 
 def dashboard(request):
     missions = Mission.objects.prefetch_related("referents").order_by("phase", "-start_date")
-    communes = (
-        access.visible_communes(request.user)
-        .annotate(member_count=Count("memberships", distinct=True))
-        .prefetch_related(Prefetch("missions", queryset=missions))
-    )
+    communes = access.visible_communes(request.user).prefetch_related(Prefetch("missions", queryset=missions))
     roles = access.roles_by_commune(request.user)
     rows = [(commune, roles.get(commune.pk)) for commune in communes]
     return render(request, "territoire/dashboard.html", {"rows": rows})

@@ -76,8 +76,11 @@ def test_builder_adds_sections_and_questions_and_reorders_with_htmx(client, tena
     assert second.choices.count() == 2  # a choice question starts with two options
     client.post(url("question-move", tenant_a, questionnaire.pk, second.pk), {"direction": "up"}, **htmx)
     assert list(section.questions.values_list("text", flat=True)) == ["Second ?", "Premier ?"]
-    client.post(url("section-add", tenant_a, questionnaire.pk), {"title": "Suite"}, **htmx)
+    page = client.post(url("section-add", tenant_a, questionnaire.pk), {"title": "Suite"}, **htmx).content.decode()
     assert questionnaire.sections.count() == 2
+    # Arrows say what they move, for screen readers; the first can't go up, the last can't go down.
+    assert 'aria-label="Monter la question 2"' in page and 'aria-label="Descendre la question 1"' in page
+    assert "Descendre la section « Suite »" in page
 
 
 def test_edit_question_with_choices_other_and_condition(client, tenant_a):
