@@ -27,6 +27,8 @@ _OUR_PREFIXES = (
     "MEDIA_",
     "MAX_UPLOAD",
     "AXES_",
+    "ANONYMOUS_",
+    "TRUSTED_",
     "SITE_",
     "LOG_",
     "DEFAULT_FROM",
@@ -189,6 +191,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+
+# How many reverse proxies stand in front of Django. The client's address is REMOTE_ADDR with none
+# (the default: a client-sent X-Forwarded-For is ignored), else the entry that many hops from the
+# right of X-Forwarded-For. Rate limits and login throttling both read it.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Anonymous campaigns: no breakdown (service, audience, chart, export column) of fewer respondents.
+ANONYMOUS_MIN_GROUP_SIZE = envint("ANONYMOUS_MIN_GROUP_SIZE", 5)
 
 # Internationalisation: French (Belgium) first; amounts as 12 500,00 €, dates as 21/11/2026.
 LANGUAGE_CODE = "fr-be"

@@ -16,7 +16,7 @@ from territoire.models import Role  # noqa: E402
 from tests.factories import CommuneFactory, MissionFactory, UserFactory, member  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(autouse=True)

@@ -3,9 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import SHARED, make_tenant
+from tests.conftest import FIXTURES, make_tenant
 
-SAMPLES = SHARED / "samples"
+SAMPLES = FIXTURES / "samples"
 
 
 @pytest.fixture

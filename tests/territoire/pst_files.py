@@ -4,10 +4,10 @@ import csv
 import io
 from datetime import date
 
-from tests.conftest import SHARED
+from tests.conftest import FIXTURES
 
-SAMPLES = SHARED / "samples"
-XSD = SHARED / "formats" / "PST_eComptes_Export_201805V1.xsd"
+SAMPLES = FIXTURES / "samples"
+XSD = FIXTURES / "formats" / "PST_eComptes_Export_201805V1.xsd"
 
 HEADER = [
     "Volet",
