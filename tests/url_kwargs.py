@@ -6,7 +6,7 @@ A new view whose URL takes a new keyword (``<int:campaign_id>``...) needs a line
 """
 
 URL_KWARGS = {
-    "commune_id": lambda tenant: tenant.commune.pk,
+    "commune_id": lambda tenant: _commune_with_logo(tenant).pk,
     "mission_id": lambda tenant: tenant.mission.pk,
     "pst_id": lambda tenant: _pst(tenant).pk,
     "import_id": lambda tenant: _pst_import(tenant).pk,
@@ -15,6 +15,9 @@ URL_KWARGS = {
     "section_id": lambda tenant: _diagnostics(tenant)["section"].pk,
     "question_id": lambda tenant: _diagnostics(tenant)["question"].pk,
     "campaign_id": lambda tenant: _diagnostics(tenant)["campaign"].pk,
+    # Respondents' links (public: crawled for their contents, not for a login).
+    "token": lambda tenant: _invitation(tenant).token,
+    "public_token": lambda tenant: _public_campaign(tenant).public_token,
     # Fieldwork of the diagnostic (tests/diagnostics/factories_fieldwork.py).
     "interview_id": lambda tenant: _fieldwork(tenant)["interview"].pk,
     "guide_id": lambda tenant: _fieldwork(tenant)["guide"].pk,
@@ -27,6 +30,12 @@ URL_KWARGS = {
     # Findings (tests/diagnostics/factories_findings.py).
     "finding_id": lambda tenant: _findings(tenant)["finding"].pk,
     "source_id": lambda tenant: _findings(tenant)["source"].pk,
+}
+
+# Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
+OWNER_ROLES = {
+    # Staff answer the staff campaign of tests/diagnostics/factories.py::tenant_objects.
+    "diagnostics:campaign-answer": "staff",
 }
 
 # URLs that answer without login by design (public links, health probe, auth pages).
@@ -46,6 +55,16 @@ PUBLIC_URL_NAMES = {
     "respond:workshop",
     "respond:workshop-vote",
 }
+
+
+def _commune_with_logo(tenant):
+    """The tenant's commune, with a logo so that the logo URL has a file to serve (or to refuse)."""
+    from django.core.files.base import ContentFile
+
+    commune = tenant.commune
+    if not commune.logo:
+        commune.logo.save("logo.svg", ContentFile(b'<svg xmlns="http://www.w3.org/2000/svg"/>'), save=True)
+    return commune
 
 
 def _pst(tenant):
@@ -70,6 +89,23 @@ def _diagnostics(tenant):
     from tests.diagnostics.factories import tenant_objects
 
     return tenant_objects(tenant)
+
+
+def _invitation(tenant):
+    from tests.diagnostics.factories import InvitationFactory
+
+    cache = tenant.__dict__.setdefault("_respondents", {})
+    if "invitation" not in cache:
+        cache["invitation"] = InvitationFactory(campaign=_diagnostics(tenant)["campaign"])
+    return cache["invitation"]
+
+
+def _public_campaign(tenant):
+    campaign = _diagnostics(tenant)["campaign"]
+    if not campaign.public_token:
+        campaign.public_token = f"public-{campaign.pk}-{tenant.commune.pk}"
+        campaign.save(update_fields=["public_token"])
+    return campaign
 
 
 def _fieldwork(tenant):

@@ -7,7 +7,8 @@ or with a keyword this test does not know, fails here.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.url_kwargs import PUBLIC_URL_NAMES, URL_KWARGS
+from territoire.models import Role
+from tests.url_kwargs import OWNER_ROLES, PUBLIC_URL_NAMES, URL_KWARGS
 
 
 def _walk(patterns, namespace=""):
@@ -58,3 +59,14 @@ def test_anonymous_visitor_is_sent_to_login_everywhere(client, tenant_a, name, k
     assert response.status_code in (302, 405), f"GET {url} answered {response.status_code}"
     if response.status_code == 302:
         assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "kwargs"), TENANT_URLS, ids=[n for n, _ in TENANT_URLS])
+def test_owner_reaches_every_url(client, tenant_a, name, kwargs):
+    """Positive control: the objects the crawler puts in each URL are really reachable by their commune."""
+    url = _url(name, kwargs, tenant_a)
+    client.force_login(tenant_a.user(OWNER_ROLES.get(name, Role.CONSULTANT)))
+    response = client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end, which closes the downloaded file
+    assert response.status_code in (200, 302, 405), f"GET {url} answered {response.status_code}"
