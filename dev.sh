@@ -20,22 +20,39 @@ apt_install() {
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "These Debian packages are missing: ${missing[*]}" >&2
+      echo "Ask an administrator to run:  apt-get install --no-install-recommends ${missing[*]}" >&2
+      exit 1
+    fi
+    # sudo drops the environment: pass DEBIAN_FRONTEND through it explicitly.
+    sudo=(sudo)
+  fi
   say "Installing Debian packages: ${missing[*]}"
-  local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
 venv_install() {
+  # Install the Python dependencies, unless the venv already has exactly this lock file and extras
+  # (a hash kept in the venv): a second ./dev.sh call starts at once.
   local extras=$1
   if [ ! -x "$VENV/bin/python" ]; then
     say "Creating the virtual environment in $VENV"
     "$PYTHON" -m venv "$VENV"
   fi
+  local stamp="$VENV/.territoire-installed"
+  local wanted
+  wanted="$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1) extras=${extras}"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$wanted" ]; then
+    return 0
+  fi
   say "Installing Python dependencies"
   "$VENV/bin/python" -m pip install -q --upgrade pip
   "$VENV/bin/python" -m pip install -q -c requirements.lock -e ".${extras}"
+  echo "$wanted" >"$stamp"
 }
 
 case "${1:-}" in

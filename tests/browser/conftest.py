@@ -6,7 +6,6 @@ so a person can look at them (``SCREENSHOTS`` below).
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,18 +15,25 @@ from tests.conftest import ROOT
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-results" / "screens"
 
-pytestmark = pytest.mark.browser
+BROWSER_TESTS = Path(__file__).resolve().parent
 
 
-def pytest_collection_modifyitems(items):
-    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark every test of this folder ``browser`` before ``-m`` selects, so ``-m "not browser"`` works.
+
+    (A ``pytestmark`` in a conftest marks nothing, and a plain hook may run after the selection.)
+    """
+    ours = [item for item in items if BROWSER_TESTS in Path(str(item.fspath)).resolve().parents]
+    for item in ours:
+        item.add_marker(pytest.mark.browser)
+    if not ours or os.path.exists(CHROMIUM):
         return
     # In CI a missing browser is a failure, not a skip: .ci/run installs it through ./dev.sh test.
     if os.environ.get("CI"):
         raise pytest.UsageError(f"{CHROMIUM} is missing: install Debian's chromium package")
-    for item in items:
-        if "browser" in str(item.fspath):
-            item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
+    for item in ours:
+        item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed"))
 
 
 @pytest.fixture(scope="session")
