@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.forms_interviews import DateTimeInput
 from diagnostics.models import ChallengeCard, Workshop
+from diagnostics.models.workshops import DEFAULT_ONLINE_PARTICIPANTS
 
 
 class WorkshopForm(forms.ModelForm):
@@ -26,6 +27,10 @@ class WorkshopForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
         self.fields["votes_per_participant"].widget.attrs.update({"min": 1, "max": 20})
+        self.fields["participant_count"].help_text = _(
+            "Autant de téléphones peuvent écrire et voter par le lien des participants (%(n)s si vide) : "
+            "ouvrir de nouvelles fenêtres ne donne pas de votes en plus."
+        ) % {"n": DEFAULT_ONLINE_PARTICIPANTS}
         self.fields["top_count"].widget.attrs.update({"min": 1, "max": 20})
 
     def clean_votes_per_participant(self):

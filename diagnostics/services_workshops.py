@@ -1,11 +1,15 @@
 """Writes of the ideation workshops. Refusals raise ``ValidationError`` with a French message."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from diagnostics.models import CardVote, ChallengeCard, Workshop
+
+logger = logging.getLogger(__name__)
 
 WORKSHOP_FIELDS = (
     "title",
@@ -46,6 +50,27 @@ def _lock(workshop: Workshop) -> Workshop:
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
 
 
+def _admit(workshop: Workshop, participant: str) -> None:
+    """Let a browser take part unless the workshop already has all its announced participants.
+
+    Called under the workshop's row lock, so two new browsers cannot both take the last place.
+    """
+    votes = CardVote.objects.filter(card__workshop=workshop)
+    cards = ChallengeCard.objects.filter(workshop=workshop).exclude(participant="")
+    if votes.filter(participant=participant).exists() or cards.filter(participant=participant).exists():
+        return
+    known = votes.order_by().values_list("participant").union(cards.order_by().values_list("participant")).count()
+    if known >= workshop.online_participants_max:
+        logger.warning("workshop_participants_full workshop=%s max=%s", workshop.pk, workshop.online_participants_max)
+        raise ValidationError(
+            _(
+                "Cet atelier a déjà ses %(n)s participants en ligne : demandez à l'animateur d'augmenter "
+                "le nombre de participants."
+            )
+            % {"n": workshop.online_participants_max}
+        )
+
+
 @transaction.atomic
 def card_add(
     *, workshop: Workshop, text: str, theme: str = "", author: str = "", participant: str = ""
@@ -57,6 +82,8 @@ def card_add(
         raise ValidationError(_("L'atelier est clôturé : on ne peut plus ajouter de carte."))
     if participant and not current.accepts_cards:
         raise ValidationError(_("L'écriture des cartes est terminée : place au vote et à la sélection."))
+    if participant:
+        _admit(current, participant)
     return ChallengeCard.objects.create(
         workshop=current, text=text, theme=theme, author=author, participant=participant
     )
@@ -73,12 +100,40 @@ def card_update(*, card: ChallengeCard, **fields) -> ChallengeCard:
 
 
 @transaction.atomic
-def card_delete(*, card: ChallengeCard) -> None:
+def card_delete(*, card: ChallengeCard, by) -> None:
+    """The facilitator removes a card and its votes (a duplicate, a joke, a stuffed card)."""
     workshop = _lock(card.workshop)
     if workshop.phase == Workshop.Phase.CLOSED:
         raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
+    card_id, votes = card.pk, card.votes.count()
     card.delete()
     _rerank(workshop)
+    logger.info("workshop_card_deleted workshop=%s card=%s votes=%s by=%s", workshop.pk, card_id, votes, by.pk)
+
+
+@transaction.atomic
+def vote_delete(*, workshop: Workshop, by, participant: str = "", card: ChallengeCard | None = None) -> int:
+    """The facilitator removes the online votes of one participant, or those on one card. Returns how many."""
+    workshop = _lock(workshop)
+    if workshop.phase == Workshop.Phase.CLOSED:
+        raise ValidationError(_("L'atelier est clôturé : les votes ne changent plus."))
+    if not participant and card is None:
+        raise ValidationError(_("Choisissez le participant ou la carte dont les votes sont à retirer."))
+    votes = CardVote.objects.filter(card__workshop=workshop)
+    if participant:
+        votes = votes.filter(participant=participant)
+    if card is not None:
+        votes = votes.filter(card=card)
+    count, _deleted = votes.delete()
+    logger.info(
+        "workshop_votes_deleted workshop=%s participant=%s card=%s count=%s by=%s",
+        workshop.pk,
+        participant[:8] or "-",
+        card.pk if card is not None else "-",
+        count,
+        by.pk,
+    )
+    return count
 
 
 @transaction.atomic
@@ -99,6 +154,7 @@ def card_vote(*, card: ChallengeCard, participant: str) -> bool:
             _("Vous avez déjà utilisé vos %(n)s votes : retirez-en un pour voter pour cette carte.")
             % {"n": workshop.votes_per_participant}
         )
+    _admit(workshop, participant)
     CardVote.objects.create(card=card, participant=participant)
     return True
 

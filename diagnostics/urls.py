@@ -77,6 +77,7 @@ urlpatterns += [
     path(WS + "retenir/", workshops.workshop_select_top, name="workshop-select-top"),
     path(WS + "cartes/", workshops.card_add, name="card-add"),
     path(WS + "cartes/<int:card_id>/", workshops.card_action, name="card-action"),
+    path(WS + "votes/retirer/", workshops.votes_delete, name="votes-delete"),
     path("initiatives/", initiatives.initiatives, name="initiatives"),
     path("initiatives/nouvelle/", initiatives.initiative_create, name="initiative-create"),
     path("initiatives/<int:initiative_id>/", initiatives.initiative_edit, name="initiative-edit"),

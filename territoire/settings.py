@@ -9,6 +9,7 @@ answered. ``.env.example`` lists every variable.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ _OUR_PREFIXES = (
     "AXES_",
     "ANONYMOUS_",
     "TRUSTED_",
+    "RATELIMIT_",
     "SITE_",
     "LOG_",
     "DEFAULT_FROM",
@@ -95,6 +97,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_ratelimit",
     "csp",
     "territoire",
     "diagnostics",
@@ -191,11 +194,45 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", "1")
+# The same client address as the rate limits (TRUSTED_PROXY_COUNT below), not django-ipware's guess.
+AXES_CLIENT_IP_CALLABLE = "territoire.client_ip.client_ip"
 
 # How many reverse proxies stand in front of Django. The client's address is REMOTE_ADDR with none
 # (the default: a client-sent X-Forwarded-For is ignored), else the entry that many hops from the
 # right of X-Forwarded-For. Rate limits and login throttling both read it.
 TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more (got {TRUSTED_PROXY_COUNT})")
+
+
+def envrate(name: str, default: str) -> str:
+    """A django-ratelimit rate such as ``20/h`` (count / period: s, m, h or d); anything else is refused."""
+    value = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 20/h or 120/m (got {value!r})")
+    return value
+
+
+# Rate limits of the public views, per client address (territoire/ratelimits.py). Generous enough
+# for a town hall where everybody shares one address: a workshop of 30 people on the wifi writes
+# about 100 cards and casts (and takes back) a few hundred votes in an hour.
+RATELIMIT_RATES = {
+    "public-start": envrate("RATELIMIT_PUBLIC_START", "20/h"),
+    "autosave": envrate("RATELIMIT_AUTOSAVE", "120/m"),
+    "workshop-card": envrate("RATELIMIT_WORKSHOP_CARD", "100/h"),
+    "workshop-vote": envrate("RATELIMIT_WORKSHOP_VOTE", "300/h"),
+    "password-reset": envrate("RATELIMIT_PASSWORD_RESET", "5/h"),
+    "password-reset-email": envrate("RATELIMIT_PASSWORD_RESET_EMAIL", "5/h"),
+}
+# Counters live in the default cache. django-ratelimit only trusts memcached and django-redis:
+# Django's own RedisCache increments atomically too (INCR), so its "not officially supported"
+# warning is answered. Without REDIS_URL the cache is per process (LocMem): right for the embedded
+# one-process setup and the tests, wrong for several gunicorn workers, which is why production
+# sets REDIS_URL (see README).
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if not REDIS_URL:
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # Anonymous campaigns: no breakdown (service, audience, chart, export column) of fewer respondents.
 ANONYMOUS_MIN_GROUP_SIZE = envint("ANONYMOUS_MIN_GROUP_SIZE", 5)

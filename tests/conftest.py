@@ -46,6 +46,13 @@ def _fast_and_isolated(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(settings):
+    """Each test counts in its own rate-limit buckets (a prefix of its own rather than a cache
+    flush: with REDIS_URL the cache shares Redis with the Celery broker)."""
+    settings.RATELIMIT_CACHE_PREFIX = f"rl:{uuid.uuid4().hex}:"
+
+
 @dataclass
 class Tenant:
     """One commune with a mission and a person of each role."""

@@ -3,7 +3,9 @@
 The card method of the Walloon « Midi du Smart » sessions: participants write challenge cards,
 cards are redistributed and voted on, groups keep their top challenges. The phase says what the
 participants' link accepts. A participant is one browser session (``participant`` is a random id
-kept in the session); votes typed by the facilitator from the paper cards go to ``paper_votes``.
+kept in the session), at most ``online_participants_max`` of them per workshop, each with
+``votes_per_participant`` votes and one vote per card; votes typed by the facilitator from the paper
+cards go to ``paper_votes``.
 """
 
 import secrets
@@ -16,6 +18,8 @@ from territoire.models import SmartTheme, TenantQuerySet, TimeStampedModel
 
 DEFAULT_VOTES_PER_PARTICIPANT = 3
 DEFAULT_TOP_COUNT = 5
+# How many browsers may take part online when the facilitator did not say how many people come.
+DEFAULT_ONLINE_PARTICIPANTS = 30
 
 
 def new_workshop_token() -> str:
@@ -93,6 +97,15 @@ class Workshop(TimeStampedModel):
     @property
     def accepts_votes(self) -> bool:
         return self.phase == self.Phase.VOTING
+
+    @property
+    def online_participants_max(self) -> int:
+        """How many browsers may write or vote through the link: the announced number of participants.
+
+        A participant is a browser session, and a new private window is a new session: without this
+        ceiling, one person opening 25 windows would put 25 votes on their card.
+        """
+        return self.participant_count or DEFAULT_ONLINE_PARTICIPANTS
 
     @property
     def participant_names(self) -> list[str]:

@@ -3,7 +3,7 @@
 ``/r/<token>/`` takes an invitation's token (the response is created on first opening: the
 invitation then counts as "started") or a response's own resume token (public and logged-in
 responses). ``/p/<public_token>/`` is a campaign's public link: one response per browser session,
-behind a honeypot field and a per-address rate limit.
+behind a honeypot field and a per-address rate limit (``territoire.ratelimits``, as autosaves).
 
 Outcomes: unknown token → 404 page in French; campaign not open yet or closed → a polite page
 (and autosave refused); response already submitted → the thank-you page, autosave refused with a
@@ -12,7 +12,6 @@ question, nothing saved.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -29,9 +28,9 @@ from diagnostics.answering import (
 from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
 from diagnostics.services import response_touch
 from diagnostics.views.common import sections_with_questions
+from territoire import ratelimits
 
 SESSION_KEY = "diagnostics_responses"
-PUBLIC_STARTS_PER_HOUR = 30
 
 
 def _response_for(token: str) -> Response:
@@ -205,6 +204,13 @@ def fill(request, token):
 @require_POST
 def answer(request, token, question_id):
     """Autosave of one answer (htmx): a small "enregistré" state or the error next to the question."""
+    if ratelimits.limited(request, ratelimits.AUTOSAVE):
+        # The answer stays in the page; questionnaire.js shows this message instead of a failure.
+        context = {
+            "question_id": question_id,
+            "error": _("Enregistrement impossible pour l'instant, réessayez dans une minute."),
+        }
+        return render(request, "diagnostics/respond/saved.html", context, status=429)
     try:
         response = _response_for(token)
     except Http404:
@@ -228,12 +234,6 @@ def answer(request, token, question_id):
     return render(request, "diagnostics/respond/saved.html", context)
 
 
-def _client_ip(request) -> str:
-    # Behind the production proxy REMOTE_ADDR is the proxy: it sets X-Forwarded-For's last hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-
-
 @login_not_required
 def public(request, public_token):
     campaign = (
@@ -250,9 +250,7 @@ def public(request, public_token):
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot: people do not see this field, robots fill it
             return render(request, "diagnostics/respond/refused.html", {"campaign": campaign}, status=400)
-        key = f"diag-public-start:{_client_ip(request)}"
-        cache.add(key, 0, 60 * 60)
-        if cache.incr(key) > PUBLIC_STARTS_PER_HOUR:
+        if ratelimits.limited(request, ratelimits.PUBLIC_START):
             return render(
                 request,
                 "diagnostics/respond/refused.html",

@@ -1,7 +1,8 @@
 """Ideation workshops: the facilitator's screens and the participants' public link.
 
 The participants' page answers without login (``@login_not_required``): its unguessable token is
-the key, and it must match the mission in the URL. A participant is one browser session.
+the key, and it must match the mission in the URL. A participant is one browser session; cards and
+votes are also limited per client address (``territoire.ratelimits``), refused with HTTP 429.
 """
 
 import secrets
@@ -9,16 +10,18 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics import services_workshops as services
 from diagnostics.forms_workshops import CardForm, PaperVotesForm, WorkshopForm
 from diagnostics.models import CardVote, ChallengeCard, FindingSource, Workshop
-from territoire import access
+from territoire import access, ratelimits
 
 
 def _mission(request, mission_id, perm=access.can_view):
@@ -86,11 +89,41 @@ def workshop_edit(request, mission_id, workshop_id):
     return _edit(request, workshop.mission, workshop)
 
 
+def _online_participants(workshop, cards) -> list[dict]:
+    """Who took part through the link, numbered in order of arrival: their cards and votes cast."""
+    seen = {}
+    for card in cards:
+        if card.participant:
+            row = seen.setdefault(card.participant, {"key": card.participant, "first": card.created_at, "votes": 0})
+            row["first"] = min(row["first"], card.created_at)
+            row["cards"] = row.get("cards", 0) + 1
+    votes = (
+        CardVote.objects.filter(card__workshop=workshop)
+        .values("participant")
+        .annotate(count=Count("pk"), first=Min("created_at"))
+    )
+    for vote in votes:
+        row = seen.setdefault(vote["participant"], {"key": vote["participant"], "first": vote["first"]})
+        row["first"] = min(row["first"], vote["first"])
+        row["votes"] = vote["count"]
+    rows = sorted(seen.values(), key=lambda row: (row["first"], row["key"]))
+    for number, row in enumerate(rows, start=1):
+        row["number"] = number
+        row.setdefault("cards", 0)
+        row.setdefault("votes", 0)
+    return rows
+
+
 def workshop_detail(request, mission_id, workshop_id):
     workshop = _workshop(request, mission_id, workshop_id, perm=access.can_view)
-    cards = list(ChallengeCard.objects.filter(workshop=workshop).with_votes())
+    cards = list(
+        ChallengeCard.objects.filter(workshop=workshop)
+        .with_votes()
+        .annotate(online_votes=Count("votes", distinct=True))
+    )
     selected = sorted((c for c in cards if c.selected), key=lambda c: c.rank)
-    voters = CardVote.objects.filter(card__workshop=workshop).values("participant").distinct().count()
+    participants = _online_participants(workshop, cards)
+    voters = sum(1 for row in participants if row["votes"])
     public_url = request.build_absolute_uri(
         reverse("respond:workshop", kwargs={"workshop_token": workshop.public_token})
     )
@@ -107,6 +140,7 @@ def workshop_detail(request, mission_id, workshop_id):
                 FindingSource.objects.filter(card__workshop=workshop).values_list("card_id", flat=True)
             ),
             "voters": voters,
+            "participants": participants,
             "public_url": public_url,
             "card_form": CardForm(),
             "may_edit_cards": workshop.phase != Workshop.Phase.CLOSED
@@ -173,7 +207,8 @@ def card_action(request, mission_id, workshop_id, card_id):
         elif action == "unselect":
             services.card_unselect(card=card)
         elif action == "delete":
-            services.card_delete(card=card)
+            services.card_delete(card=card, by=request.user)
+            messages.success(request, _("La carte et ses votes sont supprimés."))
         elif action == "paper_votes":
             form = PaperVotesForm(request.POST)
             if not form.is_valid():
@@ -184,6 +219,34 @@ def card_action(request, mission_id, workshop_id, card_id):
     except ValidationError as error:
         _refusal(request, error)
     return _back(card.workshop)
+
+
+@require_POST
+def votes_delete(request, mission_id, workshop_id):
+    """Remove the online votes of one participant (``participant``) or on one card (``card``)."""
+    workshop = _workshop(request, mission_id, workshop_id)
+    card = None
+    if request.POST.get("card"):
+        card = get_object_or_404(ChallengeCard, workshop=workshop, pk=_int(request.POST["card"]))
+    try:
+        count = services.vote_delete(
+            workshop=workshop, by=request.user, participant=request.POST.get("participant", "")[:64], card=card
+        )
+    except ValidationError as error:
+        _refusal(request, error)
+    else:
+        messages.success(
+            request,
+            ngettext("%(n)s vote en ligne est retiré.", "%(n)s votes en ligne sont retirés.", count) % {"n": count},
+        )
+    return _back(workshop)
+
+
+def _int(value) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404 from None
 
 
 # --- The participants' link ---------------------------------------------------------------------
@@ -206,6 +269,11 @@ def workshop_public(request, workshop_token):
     participant = _participant(request, workshop)
     form = CardForm(request.POST or None)
     if request.method == "POST":
+        if ratelimits.limited(request, ratelimits.WORKSHOP_CARD):
+            messages.error(
+                request, _("Trop de cartes envoyées depuis cette connexion : réessayez dans quelques minutes.")
+            )
+            return _public_page(request, workshop, participant, form, status=429)
         if form.is_valid():
             try:
                 services.card_add(workshop=workshop, participant=participant, **form.cleaned_data)
@@ -216,6 +284,10 @@ def workshop_public(request, workshop_token):
                 return redirect(request.path)
         else:
             messages.error(request, _("La carte n'est pas ajoutée : corrigez le formulaire ci-dessous."))
+    return _public_page(request, workshop, participant, form)
+
+
+def _public_page(request, workshop, participant, form, status=200):
     cards = list(ChallengeCard.objects.filter(workshop=workshop).order_by("pk"))
     my_votes = set(
         CardVote.objects.filter(card__workshop=workshop, participant=participant).values_list("card_id", flat=True)
@@ -232,6 +304,7 @@ def workshop_public(request, workshop_token):
             "votes_left": max(0, workshop.votes_per_participant - len(my_votes)),
             "selected": sorted((c for c in cards if c.selected), key=lambda c: c.rank),
         },
+        status=status,
     )
 
 
@@ -239,9 +312,13 @@ def workshop_public(request, workshop_token):
 @require_POST
 def workshop_public_vote(request, workshop_token, card_id):
     workshop = _public_workshop(workshop_token)
+    participant = _participant(request, workshop)
+    if ratelimits.limited(request, ratelimits.WORKSHOP_VOTE):
+        messages.error(request, _("Trop de votes envoyés depuis cette connexion : réessayez dans quelques minutes."))
+        return _public_page(request, workshop, participant, CardForm(), status=429)
     card = get_object_or_404(ChallengeCard, workshop=workshop, pk=card_id)
     try:
-        cast = services.card_vote(card=card, participant=_participant(request, workshop))
+        cast = services.card_vote(card=card, participant=participant)
     except ValidationError as error:
         _refusal(request, error)
     else:

@@ -23,6 +23,15 @@
     if (status) status.innerHTML = `<span class="text-body-secondary">${form.dataset.msgSaving || "…"}</span>`;
   });
 
+  // Too many saves from this connection (HTTP 429): show the server's message ("réessayez dans une
+  // minute") in place of the generic failure; the answer stays in the field and goes with the next change.
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    if (statusOf(event) && event.detail.xhr && event.detail.xhr.status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   function failed(event) {
     const status = statusOf(event);
     if (!status) return;

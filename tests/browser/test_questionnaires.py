@@ -139,3 +139,18 @@ def test_consultant_reads_results_with_comparison_and_radar(page, live_server, l
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter (XLSX)").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_autosave_over_the_rate_limit_says_to_retry_and_keeps_the_answer(page, live_server, settings, tenant):
+    settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "autosave": "1/m"}
+    questionnaire, q = full_questionnaire(tenant.mission)
+    campaign = CampaignFactory(questionnaire=questionnaire, audience=Audience.STAFF)
+    invitation = InvitationFactory(campaign=campaign)
+    page.goto(f"{live_server.url}/r/{invitation.token}/")
+    page.get_by_label("Votre fonction ?").fill("Cheffe de service")
+    expect(page.locator(f"#status-{q['short_text'].pk}")).to_contain_text("Enregistré")
+    page.locator(f"label[for='q{q['likert'].pk}-4']").click()
+    status = page.locator(f"#status-{q['likert'].pk}")
+    expect(status).to_contain_text("Enregistrement impossible pour l'instant, réessayez dans une minute.")
+    expect(page.locator(f"#q{q['likert'].pk}-4")).to_be_checked()
+    assert not Answer.objects.filter(question=q["likert"]).exists()

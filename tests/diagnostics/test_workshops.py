@@ -166,3 +166,139 @@ def test_a_card_of_another_workshop_cannot_be_voted_through_this_link(client, te
     other = CardFactory(workshop=WorkshopFactory(mission=tenant_a.mission, voting=True))
     assert client.post(public_url(workshop, other)).status_code == 404
     assert not CardVote.objects.exists()
+
+
+# --- Stuffing: fresh sessions, the participants' ceiling, the facilitator's removals -------------
+
+
+def fresh_browser():
+    from django.test import Client
+
+    return Client()
+
+
+def test_fresh_sessions_cannot_stuff_a_card_beyond_the_announced_participants(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True, participant_count=5)
+    card = CardFactory(workshop=workshop)
+    responses = [fresh_browser().post(public_url(workshop, card), follow=True) for _ in range(25)]
+    assert CardVote.objects.filter(card=card).count() == 5
+    assert "Cet atelier a déjà ses 5 participants en ligne" in responses[-1].content.decode()
+    # The ceiling holds on every card, not only the stuffed one.
+    other = CardFactory(workshop=workshop)
+    fresh_browser().post(public_url(workshop, other))
+    assert not CardVote.objects.filter(card=other).exists()
+
+
+def test_a_participant_already_in_keeps_voting_when_the_workshop_is_full(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True, participant_count=1, votes_per_participant=2)
+    cards = [CardFactory(workshop=workshop) for _ in range(2)]
+    client.post(public_url(workshop, cards[0]))
+    assert fresh_browser().post(public_url(workshop, cards[0])).status_code == 302
+    client.post(public_url(workshop, cards[1]))
+    assert list(CardVote.objects.values_list("card_id", flat=True).order_by("card_id")) == [c.pk for c in cards]
+
+
+def test_writing_a_card_takes_a_place_among_the_participants(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, participant_count=2)
+    for n in range(3):
+        fresh_browser().post(public_url(workshop), {"text": f"Défi numéro {n}"})
+    assert ChallengeCard.objects.count() == 2
+    client.post(public_url(workshop), {"text": "Encore un"})
+    client.post(public_url(workshop), {"text": "Et un autre"})  # refused: the workshop is full
+    assert ChallengeCard.objects.count() == 2
+
+
+def test_without_announced_count_thirty_browsers_take_part_at_most(tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    assert workshop.participant_count is None and workshop.online_participants_max == 30
+
+
+def test_facilitator_sees_participants_and_removes_the_votes_of_one(client, tenant_a, caplog):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True, votes_per_participant=2)
+    cards = [CardFactory(workshop=workshop) for _ in range(2)]
+    stuffer, honest = fresh_browser(), fresh_browser()
+    stuffer.post(public_url(workshop, cards[0]))
+    stuffer.post(public_url(workshop, cards[1]))
+    honest.post(public_url(workshop, cards[1]))
+    client.force_login(tenant_a.consultant)
+    page = client.get(url("workshop-detail", tenant_a, workshop_id=workshop.pk)).content.decode()
+    assert "Participant n° 1" in page and "Participant n° 2" in page
+    assert "2 participants sur 30 au plus." in page and "Chacun a 2 votes." in page
+    key = CardVote.objects.filter(card=cards[0]).get().participant
+    response = client.post(url("votes-delete", tenant_a, workshop_id=workshop.pk), {"participant": key}, follow=True)
+    assert "2 votes en ligne sont retirés." in response.content.decode()
+    assert list(CardVote.objects.values_list("card_id", flat=True)) == [cards[1].pk]
+    assert f"workshop_votes_deleted workshop={workshop.pk}" in caplog.text
+    assert f"by={tenant_a.consultant.pk}" in caplog.text
+
+
+def test_facilitator_removes_the_online_votes_of_a_card_and_the_top_follows(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, selecting=True, top_count=1)
+    stuffed, fair = CardFactory(workshop=workshop), CardFactory(workshop=workshop, paper_votes=2)
+    for _ in range(3):
+        CardVoteFactory(card=stuffed)
+    client.force_login(tenant_a.consultant)
+    client.post(url("workshop-select-top", tenant_a, workshop_id=workshop.pk))
+    assert list(ChallengeCard.objects.selected()) == [stuffed]
+    client.post(url("votes-delete", tenant_a, workshop_id=workshop.pk), {"card": stuffed.pk})
+    assert not CardVote.objects.exists()
+    fair.refresh_from_db()
+    assert fair.paper_votes == 2  # paper votes are the facilitator's own count: they stay
+    client.post(url("workshop-select-top", tenant_a, workshop_id=workshop.pk))
+    assert list(ChallengeCard.objects.selected()) == [fair]
+
+
+def test_facilitator_deletes_a_card_with_its_votes_and_it_is_logged(client, tenant_a, caplog):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    card = CardFactory(workshop=workshop)
+    CardVoteFactory(card=card)
+    client.force_login(tenant_a.consultant)
+    response = client.post(
+        url("card-action", tenant_a, workshop_id=workshop.pk, card_id=card.pk), {"action": "delete"}, follow=True
+    )
+    assert "La carte et ses votes sont supprimés." in response.content.decode()
+    assert not ChallengeCard.objects.exists() and not CardVote.objects.exists()
+    assert f"workshop_card_deleted workshop={workshop.pk} card={card.pk} votes=1 by={tenant_a.consultant.pk}" in (
+        caplog.text
+    )
+
+
+def test_vote_removal_is_refused_once_closed_and_needs_a_target(client, tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    vote = CardVoteFactory(card=CardFactory(workshop=workshop))
+    client.force_login(tenant_a.consultant)
+    response = client.post(url("votes-delete", tenant_a, workshop_id=workshop.pk), {}, follow=True)
+    assert "Choisissez le participant ou la carte" in response.content.decode()
+    workshop.phase = Workshop.Phase.CLOSED
+    workshop.save()
+    response = client.post(
+        url("votes-delete", tenant_a, workshop_id=workshop.pk), {"participant": vote.participant}, follow=True
+    )
+    assert "L&#x27;atelier est clôturé : les votes ne changent plus." in response.content.decode()
+    assert CardVote.objects.count() == 1
+    assert client.post(url("votes-delete", tenant_a, workshop_id=workshop.pk), {"card": "abc"}).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.COLLEGE])
+def test_only_the_consultant_removes_votes(client, tenant_a, role):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    vote = CardVoteFactory(card=CardFactory(workshop=workshop))
+    client.force_login(tenant_a.user(role))
+    page = client.get(url("workshop-detail", tenant_a, workshop_id=workshop.pk)).content.decode()
+    assert "Retirer ses votes" not in page and vote.participant not in page
+    response = client.post(url("votes-delete", tenant_a, workshop_id=workshop.pk), {"participant": vote.participant})
+    assert response.status_code == 403
+    assert CardVote.objects.count() == 1
+
+
+def test_other_commune_cannot_remove_votes(client, tenant_a, tenant_b):
+    workshop = WorkshopFactory(mission=tenant_a.mission, voting=True)
+    vote = CardVoteFactory(card=CardFactory(workshop=workshop))
+    client.force_login(tenant_b.consultant)
+    for mission in (tenant_a.mission, tenant_b.mission):
+        response = client.post(
+            reverse("diagnostics:votes-delete", kwargs={"mission_id": mission.pk, "workshop_id": workshop.pk}),
+            {"participant": vote.participant},
+        )
+        assert response.status_code == 404
+    assert CardVote.objects.count() == 1
