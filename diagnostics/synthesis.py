@@ -19,6 +19,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pygal
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from diagnostics.models import (
     SourceKind,
     Workshop,
 )
-from diagnostics.results import _bars, _radar, campaign_stats, chart_style
+from diagnostics.results import _bars, _radar, breakdown_allowed, campaign_stats, chart_style
 from diagnostics.selectors_interviews import interview_progress
 from territoire import access
 from territoire.models import PST, NodeLevel, PSTNode, PSTNodeTag, SmartDimension, SmartTheme
@@ -215,6 +216,18 @@ def questionnaire_section(mission) -> dict:
                 sums[axis][(value, aud)][0] += row["total"]
                 sums[axis][(value, aud)][1] += row["n"]
     scored = sorted({aud for axis in sums.values() for (_v, aud) in axis}, key=order.index)
+    # Anonymous audiences with too few responses do not stand beside the others (see results.breakdown_allowed).
+    anonymous = {c.audience for c in campaigns if c.anonymous}
+    hidden = (
+        [a for a in scored if a in anonymous and not breakdown_allowed(per_audience[a]["submitted"])]
+        if len(scored) > 1
+        else []
+    )
+    if hidden:
+        scored = [a for a in scored if a not in hidden]
+        for axis in sums.values():
+            for key in [k for k in axis if k[1] in hidden]:
+                del axis[key]
     maturity = {}
     for axis, choices in (("dimension", SmartDimension), ("theme", SmartTheme)):
         table = defaultdict(dict)
@@ -264,6 +277,15 @@ def questionnaire_section(mission) -> dict:
                 "high_score": number_format(dims[high], 0),
             }
         )
+    if hidden:
+        sentences.append(
+            ngettext(
+                "Maturité de %(audiences)s non affichée : moins de %(n)s réponse, pour préserver l'anonymat.",
+                "Maturité de %(audiences)s non affichée : moins de %(n)s réponses, pour préserver l'anonymat.",
+                settings.ANONYMOUS_MIN_GROUP_SIZE,
+            )
+            % {"audiences": ", ".join(str(labels[a]) for a in hidden), "n": settings.ANONYMOUS_MIN_GROUP_SIZE}
+        )
     chart = ""
     if participation:
         chart = _count_bars(
@@ -279,6 +301,7 @@ def questionnaire_section(mission) -> dict:
         "participation": participation,
         "submitted": submitted,
         "audiences": [labels[a] for a in scored],
+        "hidden_audiences": [labels[a] for a in hidden],
         "maturity": maturity,
         "chart": chart,
         "sentences": sentences,
@@ -295,7 +318,9 @@ def reserved_questionnaire_section() -> dict:
         "audiences": [],
         "maturity": {},
         "chart": "",
-        "sentences": [_("Les résultats des questionnaires sont réservés au Collège et aux consultants de la mission.")],
+        "sentences": [
+            _("Les résultats des questionnaires sont réservés au Collège et aux consultants de la mission.")
+        ],
     }
 
 
