@@ -31,7 +31,7 @@ measure("synthesis page (charts cached)", lambda: client.get(reverse("diagnostic
 
 def cold():
     cache.clear()
-    synthesis(mission)
+    synthesis(mission, user=user)
 
 
 measure("synthesis data, charts redrawn (cold cache)", cold)

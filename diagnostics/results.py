@@ -7,6 +7,12 @@ answers per question (a window function keeps the latest ones), and average matu
 dimension and per theme. Every aggregate is split by audience, which gives the side-by-side
 comparison. Rendered charts are cached under a hash of the data they draw, so a new answer
 redraws only the charts it changes.
+
+Anonymous campaigns: a group of respondents smaller than ``ANONYMOUS_MIN_GROUP_SIZE`` (see
+:func:`breakdown_allowed`) is never shown on its own — no service filter, no audience column beside
+others, no chart series — since a reader who knows who is in a small service recognises their answers.
+The totals of a questionnaire answered by a single audience are shown whatever their number: they
+are the result the respondents were told about, and no filter narrows them down.
 """
 
 import hashlib
@@ -16,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pygal
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, Sum, Window
 from django.db.models.functions import RowNumber
@@ -112,6 +119,16 @@ class QuestionResult:
         return sum(self.answered.values())
 
 
+def breakdown_allowed(size: int) -> bool:
+    """May a group of ``size`` submitted responses to an anonymous campaign be shown on its own?
+
+    A group is what a filter or a column isolates: a service, an audience beside the others, an export
+    column. Below ``settings.ANONYMOUS_MIN_GROUP_SIZE`` (5 by default) it is not shown: its members
+    would recognise each other's answers. Named campaigns are not concerned.
+    """
+    return size >= settings.ANONYMOUS_MIN_GROUP_SIZE
+
+
 def _pct(n, total) -> float:
     return round(100 * n / total, 1) if total else 0
 
@@ -176,14 +193,16 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
     campaigns = list(Campaign.objects.filter(questionnaire=questionnaire).order_by("audience", "opens_at"))
     stats = campaign_stats(campaigns)
     audience_of = {c.pk: c.audience for c in campaigns}
-    kept = [c.pk for c in campaigns if not audience or c.audience == audience]
-    services = list(
-        Response.objects.filter(campaign_id__in=audience_of)
-        .exclude(service="")
-        .order_by("service")
-        .values_list("service", flat=True)
-        .distinct()
-    )
+    labels = dict(Audience.choices)
+    order = list(labels)
+    groups = _groups(campaigns, audience=audience, service=service)
+    kept = [
+        c.pk
+        for c in campaigns
+        if not groups["group_hidden"]
+        and (not audience or c.audience == audience)
+        and c.audience not in groups["hidden_audiences"]
+    ]
     # Filtering on the response's campaign (a list of ids) rather than on the questionnaire spares a join.
     scope = {"response__campaign_id__in": kept, "response__submitted_at__isnull": False}
     if service:
@@ -200,7 +219,6 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
     )
     raw = _aggregate_rows(scope, version)
     results = {pk: QuestionResult(question=q) for pk, q in questions.items()}
-    labels = dict(Audience.choices)
 
     # 1. One pass over the answers gives counts, distributions, number summaries and scores, by audience.
     scalar = defaultdict(lambda: defaultdict(int))  # (question, audience) → {choice id or scale point: n}
@@ -223,7 +241,6 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
         if row["score_n"]:
             score_sums[(pk, aud)][0] += row["score_sum"]
             score_sums[(pk, aud)][1] += row["score_n"]
-    order = list(labels)
     audiences = sorted({a for r in results.values() for a in r.answered}, key=order.index)
 
     numbers = defaultdict(list)
@@ -278,15 +295,68 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
     return {
         "campaigns": stats,
         "audiences": [(a, labels.get(a, a)) for a in audiences],
-        "sections": [(s, [results[q.pk] for q in s.questions.all()]) for s in sections],
+        "sections": []
+        if groups["group_hidden"]
+        else [(s, [results[q.pk] for q in s.questions.all()]) for s in sections],
         "maturity": maturity,
-        "services": services,
+        "services": groups["services"],
+        # Groups left out for anonymity: the chosen filter as a whole, or audiences beside the others.
+        "group_hidden": groups["group_hidden"],
+        "hidden_audiences": [labels[a] for a in sorted(groups["hidden_audiences"], key=order.index)],
+        "min_group_size": settings.ANONYMOUS_MIN_GROUP_SIZE,
         "respondents": sum(r["submitted"] for r in stats),
         # Scored questions side by side: the gaps between audiences are a finding in themselves.
         "comparison": [results[q.pk] for s in sections for q in s.questions.all() if results[q.pk].scores]
         if len(audiences) > 1
         else [],
     }
+
+
+def _groups(campaigns, *, audience: str, service: str) -> dict:
+    """Which groups of respondents the results may show, given the filters (one grouped query).
+
+    ``services``: the services the filter offers; ``group_hidden``: the filters ask for a group too small
+    to show on its own; ``hidden_audiences``: audiences too small to stand beside the others.
+    """
+    audience_of = {c.pk: c.audience for c in campaigns}
+    anonymous = {c.audience for c in campaigns if c.anonymous}
+    sizes = defaultdict(int)  # (audience, service) → submitted responses
+    rows = (
+        Response.objects.filter(campaign_id__in=audience_of, submitted_at__isnull=False)
+        .values_list("campaign_id", "service")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for campaign_id, response_service, n in rows:
+        sizes[(audience_of[campaign_id], response_service)] += n
+    answered = {a for (a, _s), n in sizes.items() if n}
+    in_scope = {a for a in answered if not audience or a == audience}
+
+    def protected(audiences) -> bool:
+        return bool(anonymous & set(audiences))
+
+    services = []
+    for name in sorted({s for (a, s) in sizes if s and a in in_scope}):
+        members = {a for a in in_scope if sizes[(a, name)]}
+        if not protected(members) or breakdown_allowed(sum(sizes[(a, name)] for a in members)):
+            services.append(name)
+    hidden, group_hidden = set(), False
+    if service and service not in services:
+        # Asked for by a crafted URL, or a service that has since lost responses: nothing of it is shown.
+        group_hidden = any(sizes[(a, service)] for a in in_scope)
+    else:
+
+        def size(a):
+            return sizes[(a, service)] if service else sum(n for (b, _s), n in sizes.items() if b == a)
+
+        if audience and len(answered) > 1:
+            # One audience picked out of several: a breakdown like a column beside the others.
+            group_hidden = protected([audience]) and 0 < size(audience) and not breakdown_allowed(size(audience))
+        elif not audience:
+            shown = {a for a in in_scope if size(a)}
+            if len(shown) > 1:
+                hidden = {a for a in shown & anonymous if not breakdown_allowed(size(a))}
+    return {"services": services, "group_hidden": group_hidden, "hidden_audiences": hidden}
 
 
 def _radar(axes, table, audiences, labels) -> str:

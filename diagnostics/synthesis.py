@@ -6,21 +6,40 @@ queries whatever the data size (``tests/diagnostics/test_synthesis.py`` locks it
 an aggregate in the database or a pass over a list loaded once.
 
 The sentences state figures only; what they mean is the consultant's job.
+
+The data is built for one reader (``user``) and already follows the rules of ``territoire.access``: the
+questionnaire section is computed only for those who may read results (``can_see_results``), and only
+consultants learn who was interviewed (``can_read_interviews``): everyone else reads interview sources as
+« Entretien (confidentiel) », with no name and no date. A page or a report rendering this data cannot leak
+what it was not given.
 """
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 import pygal
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.alerts import AlertKind, Severity, alerts, load_inventory
-from diagnostics.models import Answer, Audience, Campaign, ChallengeCard, Finding, Importance, Workshop
-from diagnostics.results import _bars, _radar, campaign_stats, chart_style
+from diagnostics.models import (
+    Answer,
+    Audience,
+    Campaign,
+    ChallengeCard,
+    Finding,
+    FindingSource,
+    Importance,
+    SourceKind,
+    Workshop,
+)
+from diagnostics.results import _bars, _radar, breakdown_allowed, campaign_stats, chart_style
 from diagnostics.selectors_interviews import interview_progress
+from territoire import access
 from territoire.models import PST, NodeLevel, PSTNode, PSTNodeTag, SmartDimension, SmartTheme
 from territoire.pst.selectors import theme_counts
 
@@ -49,13 +68,17 @@ def _pct(part, whole) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def synthesis(mission) -> dict:
+def synthesis(mission, *, user) -> dict:
+    """The sections of the synthesis as ``user`` may read them (see the module's docstring)."""
+    may_read_interviews = access.can_read_interviews(user, mission)
     return {
         "pst": pst_section(mission),
-        "questionnaires": questionnaire_section(mission),
-        "fieldwork": fieldwork_section(mission),
+        "questionnaires": questionnaire_section(mission)
+        if access.can_see_results(user, mission)
+        else reserved_questionnaire_section(),
+        "fieldwork": fieldwork_section(mission, may_read_interviews=may_read_interviews),
         "inventory": inventory_section(mission),
-        "findings": findings_section(mission),
+        "findings": findings_section(mission, may_read_interviews=may_read_interviews),
     }
 
 
@@ -193,6 +216,18 @@ def questionnaire_section(mission) -> dict:
                 sums[axis][(value, aud)][0] += row["total"]
                 sums[axis][(value, aud)][1] += row["n"]
     scored = sorted({aud for axis in sums.values() for (_v, aud) in axis}, key=order.index)
+    # Anonymous audiences with too few responses do not stand beside the others (see results.breakdown_allowed).
+    anonymous = {c.audience for c in campaigns if c.anonymous}
+    hidden = (
+        [a for a in scored if a in anonymous and not breakdown_allowed(per_audience[a]["submitted"])]
+        if len(scored) > 1
+        else []
+    )
+    if hidden:
+        scored = [a for a in scored if a not in hidden]
+        for axis in sums.values():
+            for key in [k for k in axis if k[1] in hidden]:
+                del axis[key]
     maturity = {}
     for axis, choices in (("dimension", SmartDimension), ("theme", SmartTheme)):
         table = defaultdict(dict)
@@ -242,6 +277,15 @@ def questionnaire_section(mission) -> dict:
                 "high_score": number_format(dims[high], 0),
             }
         )
+    if hidden:
+        sentences.append(
+            ngettext(
+                "Maturité de %(audiences)s non affichée : moins de %(n)s réponse, pour préserver l'anonymat.",
+                "Maturité de %(audiences)s non affichée : moins de %(n)s réponses, pour préserver l'anonymat.",
+                settings.ANONYMOUS_MIN_GROUP_SIZE,
+            )
+            % {"audiences": ", ".join(str(labels[a]) for a in hidden), "n": settings.ANONYMOUS_MIN_GROUP_SIZE}
+        )
     chart = ""
     if participation:
         chart = _count_bars(
@@ -257,9 +301,26 @@ def questionnaire_section(mission) -> dict:
         "participation": participation,
         "submitted": submitted,
         "audiences": [labels[a] for a in scored],
+        "hidden_audiences": [labels[a] for a in hidden],
         "maturity": maturity,
         "chart": chart,
         "sentences": sentences,
+    }
+
+
+def reserved_questionnaire_section() -> dict:
+    """What a reader who may not read results gets: no figure, no score, one sentence (no query)."""
+    return {
+        "reserved": True,
+        "campaigns": [],
+        "participation": [],
+        "submitted": None,
+        "audiences": [],
+        "maturity": {},
+        "chart": "",
+        "sentences": [
+            _("Les résultats des questionnaires sont réservés au Collège et aux consultants de la mission.")
+        ],
     }
 
 
@@ -272,9 +333,14 @@ def _mean(pairs) -> float:
 # --- 3. Interviews and workshops ------------------------------------------------------------------
 
 
-def fieldwork_section(mission) -> dict:
-    """Interviews done against the target, audiences met; workshops and their top challenges (6 queries)."""
+def fieldwork_section(mission, *, may_read_interviews: bool) -> dict:
+    """Interviews done against the target, audiences met; workshops and their top challenges (6 queries).
+
+    Who was or will be met (the members planned or not yet met) stays with those who read interviews.
+    """
     progress = interview_progress(mission)
+    if not may_read_interviews:
+        progress = replace(progress, not_met=[], planned_members=[])
     workshops = Workshop.objects.filter(mission=mission).aggregate(
         total=Count("pk", distinct=True), cards=Count("cards", distinct=True)
     )
@@ -398,18 +464,37 @@ def inventory_section(mission) -> dict:
 # --- 5. Findings ----------------------------------------------------------------------------------
 
 
-def findings_section(mission) -> dict:
-    """Open findings by theme and importance, and the most important ones (2 queries)."""
+def source_label(source: FindingSource, *, may_read_interviews: bool) -> str:
+    """A source as one line of text; an interview names its people and date only to those who read interviews."""
+    if source.kind == SourceKind.INTERVIEW:
+        if not may_read_interviews:
+            return _("Entretien (confidentiel)")
+        return f"{_('Entretien')} — {source.interview} ({source.interview.scheduled_at:%d/%m/%Y})"
+    return f"{source.get_kind_display()} : {source.label}"
+
+
+def findings_section(mission, *, may_read_interviews: bool) -> dict:
+    """Open findings by theme and importance, and the most important ones with their sources (4 or 5 queries)."""
     open_findings = Finding.objects.filter(mission=mission, status=Finding.Status.OPEN)
     counts = {
         (row["theme"], row["importance"]): row["n"]
         for row in open_findings.values("theme", "importance").annotate(n=Count("pk")).order_by()
     }
+    sources = FindingSource.objects.select_related("question", "card", "pst_node")
+    if may_read_interviews:
+        # Nobody else reads an interviewee's name: it is not even loaded for them.
+        sources = sources.select_related("interview").prefetch_related("interview__interviewees")
     top = list(
         open_findings.annotate(
             source_count=Count("sources", distinct=True), objective_count=Count("objectives", distinct=True)
-        ).order_by("-importance", "-source_count", "pk")[:TOP_FINDINGS]
+        )
+        .order_by("-importance", "-source_count", "pk")
+        .prefetch_related(Prefetch("sources", queryset=sources))[:TOP_FINDINGS]
     )
+    for finding in top:
+        finding.source_labels = [
+            source_label(source, may_read_interviews=may_read_interviews) for source in finding.sources.all()
+        ]
     total = sum(counts.values())
     theme_labels = dict(SmartTheme.choices)
     themes = [value for value, _l in SmartTheme.choices if any(t == value for t, _i in counts)]

@@ -116,6 +116,12 @@ def can_conduct_interviews(user, obj) -> bool:
     return _has_role(user, obj, Role.CONSULTANT)
 
 
+def can_read_interviews(user, obj) -> bool:
+    """Interviews are confidences: only consultants learn who was met and when; a finding citing an interview
+    shows everyone else « Entretien (confidentiel) », in pages, the synthesis and the report alike."""
+    return _has_role(user, obj, Role.CONSULTANT)
+
+
 def can_answer_campaign(user, campaign) -> bool:
     """A member answers a campaign logged in when it targets their role: Collège → Collège, staff → personnel."""
     wanted = {"college": Role.COLLEGE, "staff": Role.STAFF}.get(campaign.audience)
@@ -166,4 +172,5 @@ PREDICATES = {
     "see_results": can_see_results,
     "answer_campaign": can_answer_campaign,
     "conduct_interviews": can_conduct_interviews,
+    "read_interviews": can_read_interviews,
 }

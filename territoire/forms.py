@@ -27,10 +27,11 @@ class MissionForm(forms.ModelForm):
 
     class Meta:
         model = Mission
-        fields = ["title", "description", "start_date", "planned_end_date", "referents"]
+        fields = ["title", "description", "start_date", "planned_end_date", "referents", "privacy_notice"]
         widgets = {
             "start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 6}),
             "referents": forms.CheckboxSelectMultiple,
         }
 
@@ -45,6 +46,9 @@ class MissionForm(forms.ModelForm):
             .order_by("last_name", "first_name")
         )
         self.fields["referents"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        if self.instance.pk:
+            # The default, as respondents read it today: a start to edit from.
+            self.fields["privacy_notice"].widget.attrs["placeholder"] = self.instance.default_privacy_notice()
 
     def clean(self):
         cleaned = super().clean()

@@ -21,6 +21,7 @@ def mission_create(
     start_date: date,
     planned_end_date: date,
     referents=(),
+    privacy_notice: str = "",
 ) -> Mission:
     mission = Mission.objects.create(
         commune=commune,
@@ -28,6 +29,7 @@ def mission_create(
         description=description,
         start_date=start_date,
         planned_end_date=planned_end_date,
+        privacy_notice=privacy_notice,
     )
     mission.referents.set(referents or [by])
     logger.info("mission_created mission=%s commune=%s by=%s", mission.pk, commune.pk, by.pk)

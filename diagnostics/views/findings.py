@@ -105,6 +105,7 @@ def finding_list(request, mission_id):
             ],
             "filtering": bool(chosen),
             "may_manage": access.can_manage_mission(request.user, mission),
+            "may_read_interviews": access.can_read_interviews(request.user, mission),
         },
     )
 

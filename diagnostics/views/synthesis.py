@@ -11,5 +11,9 @@ def synthesis_view(request, mission_id):
     return render(
         request,
         "diagnostics/synthesis.html",
-        {"mission": mission, "synthesis": synthesis(mission), "printing": request.GET.get("impression") == "1"},
+        {
+            "mission": mission,
+            "synthesis": synthesis(mission, user=request.user),
+            "printing": request.GET.get("impression") == "1",
+        },
     )

@@ -6,10 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 MISSION_DEFAULT_WEEKS = 8
+# How long after the planned end of a mission the answers collected for it are kept (default privacy notice).
+PRIVACY_RETENTION_MONTHS = 12
 
 
 class TimeStampedModel(models.Model):
@@ -155,6 +159,14 @@ class Mission(TimeStampedModel):
     start_date = models.DateField(_("début"), default=timezone.localdate)
     planned_end_date = models.DateField(_("fin prévue"), default=default_planned_end)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DIAGNOSTIC)
+    privacy_notice = models.TextField(
+        _("mention de protection des données"),
+        blank=True,
+        help_text=_(
+            "Montrée sur les questionnaires et les ateliers publics : qui collecte les données, pourquoi, combien "
+            "de temps, qui contacter, droits d'accès et d'effacement. Laissez vide pour le texte par défaut."
+        ),
+    )
 
     objects = MissionQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[referents])
@@ -197,6 +209,36 @@ class Mission(TimeStampedModel):
         today = today or timezone.localdate()
         total = (self.planned_end_date - self.start_date).days or 1
         return max(0, min(100, round(100 * (today - self.start_date).days / total)))
+
+    def privacy_notice_text(self) -> str:
+        """The notice shown to respondents and workshop participants: the mission's own, or the default."""
+        return self.privacy_notice.strip() or self.default_privacy_notice()
+
+    def default_privacy_notice(self) -> str:
+        """Who collects, why, how long, contact, rights (RGPD), from the commune and the mission's consultant."""
+        referent = self.referents.order_by("pk").first() if self.pk else None
+        if referent is not None:
+            name = referent.get_full_name() or referent.get_username()
+            contact = f"{name} ({referent.email})" if referent.email else name
+        else:
+            contact = gettext("l'administration communale de %(commune)s") % {"commune": self.commune.name}
+        return gettext(
+            "Qui collecte vos données ? La commune de %(commune)s et le consultant qui l'accompagne dans sa "
+            "mission « territoire intelligent ».\n"
+            "Pourquoi ? Pour établir le diagnostic de la commune. Vos réponses sont analysées ensemble et ne "
+            "servent à rien d'autre ; elles ne sont ni vendues ni cédées.\n"
+            "Combien de temps ? Pendant la mission (fin prévue le %(end)s), puis %(months)s mois au plus ; "
+            "elles sont ensuite effacées.\n"
+            "Contact : %(contact)s.\n"
+            "Vos droits : vous pouvez demander à consulter vos données, à les faire corriger ou effacer (RGPD) "
+            "en écrivant à ce contact. Si vous estimez que vos droits ne sont pas respectés, vous pouvez "
+            "introduire une réclamation auprès de l'autorité de protection des données."
+        ) % {
+            "commune": self.commune.name,
+            "end": date_format(self.planned_end_date, "SHORT_DATE_FORMAT"),
+            "months": PRIVACY_RETENTION_MONTHS,
+            "contact": contact,
+        }
 
     def is_late(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -57,6 +57,7 @@ def mission_create(request, commune_id):
             start_date=data["start_date"],
             planned_end_date=data["planned_end_date"],
             referents=data["referents"],
+            privacy_notice=data["privacy_notice"],
         )
         messages.success(request, _("La mission « %(title)s » est créée.") % {"title": mission.title})
         return redirect(mission)

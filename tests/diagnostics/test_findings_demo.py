@@ -34,7 +34,7 @@ def test_seed_builds_findings_from_every_source_and_is_idempotent(db):
         merged = Finding.objects.get(mission=mission, status="merged")
         assert merged.merged_into.sources.filter(kind="interview").exists()
         assert Finding.objects.filter(mission=mission, objectives__isnull=False).exists()
-        data = synthesis(mission)
+        data = synthesis(mission, user=mission.referents.first())
         assert data["findings"]["total"] == Finding.objects.filter(mission=mission, status="open").count()
         assert data["pst"]["objectives"]
     diagnostics_demo.seed(ctx)

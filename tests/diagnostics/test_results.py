@@ -70,7 +70,8 @@ def results_url(tenant, questionnaire):
     return reverse("diagnostics:questionnaire-results", args=[tenant.mission.pk, questionnaire.pk])
 
 
-def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_a, world):
+def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_a, world, settings):
+    settings.ANONYMOUS_MIN_GROUP_SIZE = 2  # small groups are test_confidentiality's business
     questionnaire, q, staff, college = world
     fill(staff, q, 3, service="Travaux")
     fill(college, q, 2, seed=2)
@@ -85,7 +86,8 @@ def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_
     assert charts and not any("<script" in svg or "http://kozea" in svg.split(">", 1)[0] for svg in charts)
 
 
-def test_filters_by_audience_and_service(client, tenant_a, world):
+def test_filters_by_audience_and_service(client, tenant_a, world, settings):
+    settings.ANONYMOUS_MIN_GROUP_SIZE = 2
     questionnaire, q, staff, college = world
     fill(staff, q, 3, service="Travaux")
     fill(staff, q, 2, service="Finances", seed=3)
