@@ -37,8 +37,14 @@ _OUR_PREFIXES = (
 )
 
 env = environ.Env()
-if (BASE_DIR / ".env").exists():
-    environ.Env.read_env(BASE_DIR / ".env")
+# Variables come from the process environment. A file is read only when DJANGO_ENV_FILE names it (the
+# same file for gunicorn and the workers): a .env lying in the checkout, e.g. one written for Docker
+# with DJANGO_DEBUG=0, must never switch a developer's ./dev.sh to production without a word.
+if os.environ.get("DJANGO_ENV_FILE"):
+    _env_file = Path(os.environ["DJANGO_ENV_FILE"])
+    if not _env_file.is_file():
+        raise ImproperlyConfigured(f"DJANGO_ENV_FILE names {_env_file}, which is not a file")
+    environ.Env.read_env(_env_file)
 # An empty variable (as left in a copied .env.example) means "not set": use the default.
 for _name in [n for n, v in os.environ.items() if v == "" and n.startswith(_OUR_PREFIXES)]:
     del os.environ[_name]
