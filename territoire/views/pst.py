@@ -32,8 +32,8 @@ def _load_pst(request, mission, pst_id, perm=access.can_view):
     )
 
 
-def _load_import(request, mission, import_id, perm=access.can_view):
-    queryset = PSTImport.objects.filter(commune=mission.commune).select_related("commune", "by", "pst")
+def _load_import(request, mission, import_id, perm=access.can_view, defer=()):
+    queryset = PSTImport.objects.filter(commune=mission.commune).select_related("commune", "by", "pst").defer(*defer)
     return access.load(request.user, queryset, perm=perm, pk=import_id)
 
 
@@ -82,9 +82,12 @@ def pst_import(request, mission_id):
 
 def pst_import_preview(request, mission_id, import_id):
     mission = access.load_mission(request.user, mission_id)
-    pst_import = services.pst_import_expire(pst_import=_load_import(request, mission, import_id))
+    polling = request.htmx and request.method == "GET"
+    # A poll every 2 s needs the status only, not the megabytes of a large preview.
+    heavy = ("payload", "diff", "errors", "headers") if polling else ()
+    pst_import = services.pst_import_expire(pst_import=_load_import(request, mission, import_id, defer=heavy))
     context = {"mission": mission, "commune": mission.commune, "pst_import": pst_import}
-    if request.htmx and request.method == "GET":
+    if polling:
         # The page polls while the file is read; once it is, reload the whole page to show the preview.
         if pst_import.is_analysing:
             return render(request, "territoire/pst_import_preview.html#analysing", context)
