@@ -1,4 +1,6 @@
-"""Importing a 5 000-action PST: preview then confirm, as a first import and as an unchanged re-import.
+"""Importing a 5 000-action PST: preview then confirm, as a first import and as an unchanged re-import;
+then through the screen: the upload request (the reading is queued for a worker), the reading task, and
+the preview page of a re-import that renames every node.
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python manage.py migrate
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python manage.py seed_demo
@@ -16,12 +18,14 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from territoire import services
+from territoire.celery import app
 from territoire.models import PST, Commune, Membership, Mission, PSTImport, Role
 
 ACTIONS = 5000
@@ -108,6 +112,31 @@ def run_imports(content: bytes, name: str) -> None:
     timed("confirm (re-import)", lambda: services.pst_import_confirm(pst_import=again, by=user))
 
 
+def run_screen(content: bytes, name: str) -> None:
+    url = reverse("territoire:pst-import", args=[mission.pk])
+
+    def upload():
+        data = {"file": SimpleUploadedFile(name, content), "legislature": "2024-2030", "entity": "commune"}
+        response = client.post(url, data)
+        assert response.status_code == 302, response.status_code
+        return PSTImport.objects.filter(commune=commune).latest("created_at")
+
+    # As in production: the task goes to the broker (in memory here, no worker) and the request returns.
+    app.conf.task_always_eager = False
+    try:
+        pst_import = timed("upload request (reading queued)", upload)
+    finally:
+        app.conf.task_always_eager = True
+    assert pst_import.status == PSTImport.Status.ANALYSING
+    pst_import = timed(
+        "reading task (pst_import_analyse)", lambda: services.pst_import_analyse(import_id=pst_import.pk)
+    )
+    assert pst_import.counts["updated"] == ACTIONS + 110, pst_import.counts
+    preview_url = reverse("territoire:pst-import-preview", args=[mission.pk, pst_import.pk])
+    measure("preview page, 5 110 nodes renamed", lambda: client.get(preview_url), repeat=3)
+    measure("poll while reading (htmx)", lambda: client.get(preview_url, HTTP_HX_REQUEST="true"), repeat=10)
+
+
 commune, _ = Commune.objects.get_or_create(code="99990", defaults={"name": "Commune de banc d'essai"})
 user = get_user_model().objects.get(username="claire.dubois")
 Membership.objects.get_or_create(user=user, commune=commune, defaults={"role": Role.CONSULTANT})
@@ -120,6 +149,14 @@ try:
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(user)
+    renamed = pst_csv().decode("cp1252").replace("pour le territoire", "pour la commune")
+    renamed = renamed.replace("Objectif", "Objectif renommé")
+    for label, content, name in (
+        ("CSV", renamed.encode("cp1252"), "pst.csv"),
+        ("XLSX", pst_xlsx(renamed.encode("cp1252")), "pst.xlsx"),
+    ):
+        print(f"--- through the screen, {label}: every node renamed")
+        run_screen(content, name)
     pst = PST.objects.get(commune=commune)
     url = reverse("territoire:pst-detail", args=[mission.pk, pst.pk])
     measure("PST tree page (5 000 actions)", lambda: client.get(url), repeat=3)

@@ -1,5 +1,5 @@
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -97,7 +97,7 @@ def pst_preview(
 ) -> dict:
     """Read and validate a PST file against the commune's stored PST; writes nothing.
 
-    Returns the fields of a ``PSTImport`` (payload, errors, counts, mapping, status...). The file's
+    Returns the fields of a ``PSTImport`` (payload, errors, counts, diff, mapping, status...). The file's
     own legislature and entity (eComptes XML) win over the ones given.
     """
     from territoire.models import PST, PSTImport
@@ -122,7 +122,7 @@ def pst_preview(
     end_year = max(meta.get("end_year") or end_year, start_year)
     entity = meta.get("entity") or entity
     pst = PST.objects.filter(commune=commune, start_year=start_year, end_year=end_year, entity=entity).first()
-    counts = apply.counts(payload, pst if payload["nodes"] else None)
+    counts, diff = apply.compare(payload, pst if payload["nodes"] else None)
     refused = bool(payload["errors"]) or not payload["nodes"]
     return {
         "pst": pst,
@@ -134,31 +134,148 @@ def pst_preview(
         "mapping": {"columns": payload.pop("columns", []), "header_row": payload.pop("header_row", None)},
         "errors": payload["errors"],
         "counts": counts,
+        "diff": diff,
         "payload": payload,
         "status": PSTImport.Status.REFUSED if refused else PSTImport.Status.PREVIEW,
     }
 
 
+PREVIEW_FIELDS = [
+    "pst",
+    "file_format",
+    "headers",
+    "mapping",
+    "errors",
+    "counts",
+    "diff",
+    "payload",
+    "status",
+    "start_year",
+    "end_year",
+    "entity",
+    "updated_at",
+]
+# An analysis still running after this long was lost (worker killed, broker down): the screen refuses it.
+# Longer than the task's own limits plus a wait in the queue behind a report.
+PST_ANALYSIS_STALE_AFTER = timedelta(minutes=20)
+
+
+def pst_import_create(
+    *, commune: Commune, file, by: AbstractBaseUser | None, start_year: int, end_year: int, entity: str = "commune"
+):
+    """Store the uploaded file as an import ``analysing``: nothing is read yet (``pst_import_analyse`` does)."""
+    from territoire.models import PSTImport
+
+    name = (getattr(file, "name", "") or "pst").rsplit("/", 1)[-1][:200]
+    pst_import = PSTImport(
+        commune=commune,
+        by=by,
+        file_name=name,
+        start_year=start_year,
+        end_year=end_year,
+        entity=entity,
+        status=PSTImport.Status.ANALYSING,
+    )
+    pst_import.file.save(name, file, save=False)
+    pst_import.save()
+    logger.info("pst_import_uploaded import=%s commune=%s by=%s", pst_import.pk, commune.pk, getattr(by, "pk", None))
+    return pst_import
+
+
+@transaction.atomic
+def pst_import_submit(
+    *, commune: Commune, file, by: AbstractBaseUser, start_year: int, end_year: int, entity: str = "commune"
+):
+    """The screen's upload: store the file and leave its reading to a Celery task (a large PST takes seconds)."""
+    pst_import = pst_import_create(
+        commune=commune, file=file, by=by, start_year=start_year, end_year=end_year, entity=entity
+    )
+    _enqueue_analysis(pst_import.pk)
+    return pst_import
+
+
 def pst_import_preview(
     *, commune: Commune, file, by: AbstractBaseUser | None, start_year: int, end_year: int, entity: str = "commune"
 ):
-    """Store the uploaded file and the preview of what importing it would do; writes no PST node."""
-    from django.core.files.base import ContentFile
+    """Store the uploaded file and compute its preview at once (management command, benchmarks)."""
+    pst_import = pst_import_create(
+        commune=commune, file=file, by=by, start_year=start_year, end_year=end_year, entity=entity
+    )
+    return pst_import_analyse(import_id=pst_import.pk)
+
+
+def _enqueue_analysis(import_id: int) -> None:
+    from territoire.tasks import pst_import_analyse_task
+
+    def enqueue():
+        try:
+            pst_import_analyse_task.delay(import_id)
+        except Exception:
+            # The broker is down: say so now rather than let the screen wait for an analysis that never comes.
+            logger.exception("pst_import_enqueue_failed import=%s", import_id)
+            _pst_import_fail(import_id, _("L'analyse du fichier n'a pas pu être lancée. Réessayez dans un instant."))
+
+    transaction.on_commit(enqueue)
+
+
+def _pst_import_fail(import_id: int, message: str) -> None:
+    from territoire.models import PSTImport
+
+    PSTImport.objects.filter(pk=import_id, status=PSTImport.Status.ANALYSING).update(
+        status=PSTImport.Status.REFUSED,
+        errors=[{"row": None, "column": "", "message": message}],
+        updated_at=timezone.now(),
+    )
+
+
+def pst_import_analyse(*, import_id: int):
+    """Read the stored file of an import ``analysing`` and store its preview. Idempotent: an import in any
+    other state is left alone. Any failure refuses the import with a French message, so it never stays
+    ``analysing``; the error itself goes to the log."""
+    from celery.exceptions import SoftTimeLimitExceeded
 
     from territoire.models import PSTImport
 
-    data = file.read()
-    name = (getattr(file, "name", "") or "pst").rsplit("/", 1)[-1][:200]
-    preview = pst_preview(
-        commune=commune, data=data, name=name, start_year=start_year, end_year=end_year, entity=entity
-    )
-    pst_import = PSTImport(commune=commune, by=by, file_name=name, **preview)
-    pst_import.file.save(name, ContentFile(data), save=False)
-    pst_import.save()
+    pst_import = PSTImport.objects.select_related("commune").get(pk=import_id)
+    if pst_import.status != PSTImport.Status.ANALYSING:
+        return pst_import
+    try:
+        with pst_import.file.open("rb") as handle:
+            data = handle.read()
+        preview = pst_preview(
+            commune=pst_import.commune,
+            data=data,
+            name=pst_import.file_name,
+            start_year=pst_import.start_year,
+            end_year=pst_import.end_year,
+            entity=pst_import.entity,
+            columns=pst_import.mapping.get("columns") or None,
+        )
+    except SoftTimeLimitExceeded:
+        logger.warning("pst_import_analysis_timeout import=%s", import_id)
+        _pst_import_fail(import_id, _("L'analyse du fichier a pris trop de temps : découpez-le ou allégez-le."))
+        return PSTImport.objects.get(pk=import_id)
+    except Exception:
+        logger.exception("pst_import_analysis_failed import=%s", import_id)
+        _pst_import_fail(
+            import_id,
+            _(
+                "L'analyse du fichier a échoué sur une erreur inattendue. Rien n'a été enregistré ; "
+                "réessayez ou envoyez le fichier au support."
+            ),
+        )
+        return PSTImport.objects.get(pk=import_id)
+    for field, value in preview.items():
+        setattr(pst_import, field, value)
+    # The remap or expiry that came meanwhile wins: only an import still analysing takes this preview.
+    with transaction.atomic():
+        if not PSTImport.objects.select_for_update().filter(pk=import_id, status=PSTImport.Status.ANALYSING).exists():
+            return PSTImport.objects.get(pk=import_id)
+        pst_import.save(update_fields=PREVIEW_FIELDS)
     logger.info(
         "pst_import_previewed import=%s commune=%s status=%s nodes=%s errors=%s",
         pst_import.pk,
-        commune.pk,
+        pst_import.commune_id,
         pst_import.status,
         len(pst_import.payload.get("nodes", [])),
         len(pst_import.errors),
@@ -166,51 +283,44 @@ def pst_import_preview(
     return pst_import
 
 
-def pst_import_remap(*, pst_import, columns: list[str], by: AbstractBaseUser):
-    """Preview the stored file again with the columns the user chose."""
+def pst_import_expire(*, pst_import):
+    """Refuse an import whose analysis was lost (still ``analysing`` long after its task's limits)."""
     from territoire.models import PSTImport
 
-    if (
-        pst_import.status not in (PSTImport.Status.PREVIEW, PSTImport.Status.REFUSED)
-        or pst_import.file_format == "xml"
-    ):
+    if pst_import.is_analysing and pst_import.updated_at < timezone.now() - PST_ANALYSIS_STALE_AFTER:
+        logger.warning("pst_import_analysis_lost import=%s", pst_import.pk)
+        _pst_import_fail(pst_import.pk, _("L'analyse du fichier a été interrompue. Importez-le à nouveau."))
+        pst_import = PSTImport.objects.select_related("commune", "by", "pst").get(pk=pst_import.pk)
+    return pst_import
+
+
+@transaction.atomic
+def pst_import_remap(*, pst_import, columns: list[str], by: AbstractBaseUser):
+    """Read the stored file again, in a task, with the columns the user chose."""
+    from territoire.models import PSTImport
+
+    mapping = {**pst_import.mapping, "columns": columns}
+    # Conditional update: a confirmation at the same moment and this remap cannot both win.
+    claimed = (
+        PSTImport.objects.filter(pk=pst_import.pk, status__in=[PSTImport.Status.PREVIEW, PSTImport.Status.REFUSED])
+        .exclude(file_format="xml")
+        .update(status=PSTImport.Status.ANALYSING, mapping=mapping, updated_at=timezone.now())
+    )
+    if not claimed:
         raise PSTImportError(_("Cet import ne peut plus être modifié."))
-    with pst_import.file.open("rb") as handle:
-        data = handle.read()
-    preview = pst_preview(
-        commune=pst_import.commune,
-        data=data,
-        name=pst_import.file_name,
-        start_year=pst_import.start_year,
-        end_year=pst_import.end_year,
-        entity=pst_import.entity,
-        columns=columns,
-    )
-    for field, value in preview.items():
-        setattr(pst_import, field, value)
-    pst_import.save(
-        update_fields=[
-            "pst",
-            "file_format",
-            "headers",
-            "mapping",
-            "errors",
-            "counts",
-            "payload",
-            "status",
-            "start_year",
-            "end_year",
-            "entity",
-            "updated_at",
-        ]
-    )
+    pst_import.status, pst_import.mapping = PSTImport.Status.ANALYSING, mapping
+    _enqueue_analysis(pst_import.pk)
     logger.info("pst_import_remapped import=%s by=%s", pst_import.pk, by.pk)
     return pst_import
 
 
 @transaction.atomic
-def pst_import_confirm(*, pst_import, by: AbstractBaseUser | None):
-    """Write the previewed PST, all or nothing. A second confirmation of the same import does nothing."""
+def pst_import_confirm(*, pst_import, by: AbstractBaseUser | None, drop: list[str] = ()):
+    """Write the previewed PST, all or nothing. A second confirmation of the same import does nothing.
+
+    ``drop`` names nodes (``level:key``) whose tags and finding links are removed rather than carried over,
+    for codes that now mean something else.
+    """
     from territoire.models import PST, PSTImport
     from territoire.pst import apply
 
@@ -229,6 +339,7 @@ def pst_import_confirm(*, pst_import, by: AbstractBaseUser | None):
         defaults={"title": meta.get("title", ""), "source_id": meta.get("source_id", "")},
     )
     result = apply.counts(pst_import.payload, pst)
+    dropped = apply.drop_attachments(pst, list(drop)) if drop else 0
     apply.write(pst, pst_import.payload)
     if meta.get("title") and (pst.title, pst.source_id) != (meta["title"], meta.get("source_id", "")):
         pst.title, pst.source_id = meta["title"], meta.get("source_id", "")
@@ -236,16 +347,17 @@ def pst_import_confirm(*, pst_import, by: AbstractBaseUser | None):
     else:
         pst.save(update_fields=["updated_at"])
     pst_import.refresh_from_db(fields=["status", "confirmed_at"])
-    pst_import.pst, pst_import.counts = pst, result
+    pst_import.pst, pst_import.counts = pst, {**result, "dropped": dropped}
     pst_import.save(update_fields=["pst", "counts", "updated_at"])
     logger.info(
-        "pst_imported import=%s pst=%s created=%s updated=%s unchanged=%s removed=%s by=%s",
+        "pst_imported import=%s pst=%s created=%s updated=%s unchanged=%s removed=%s dropped=%s by=%s",
         pst_import.pk,
         pst.pk,
         result["created"],
         result["updated"],
         result["unchanged"],
         result["removed"],
+        dropped,
         getattr(by, "pk", None),
     )
     return pst_import

@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every page needs a login unless its view says @login_not_required (public links, health).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Signed-in pages and downloads: Cache-Control private, no-store (unless the view chose).
+    "territoire.middleware.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

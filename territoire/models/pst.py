@@ -290,9 +290,12 @@ class PSTImport(TimeStampedModel):
 
     The preview (normalized nodes, errors, counts) is stored so that confirming writes exactly what
     the user saw; the original file stays for the history and is served only through an access-checked view.
+    An upload starts ``analysing``: a Celery task reads the stored file and leaves the import ``preview``
+    or ``refused`` (never ``analysing`` for good: a crash refuses it, a lost task is expired by the screen).
     """
 
     class Status(models.TextChoices):
+        ANALYSING = "analysing", _("En cours d'analyse")
         PREVIEW = "preview", _("Aperçu")
         REFUSED = "refused", _("Refusé")
         CONFIRMED = "confirmed", _("Importé")
@@ -315,6 +318,8 @@ class PSTImport(TimeStampedModel):
     payload = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
     counts = models.JSONField(default=dict, blank=True)
+    # What a re-import changes in the stored PST, node by node (see ``territoire.pst.apply.diff``).
+    diff = models.JSONField(default=dict, blank=True)
     confirmed_at = models.DateTimeField(_("importé le"), null=True, blank=True)
 
     objects = PSTImportQuerySet.as_manager()
@@ -325,7 +330,8 @@ class PSTImport(TimeStampedModel):
         verbose_name_plural = _("imports de PST")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["preview", "refused", "confirmed", "cancelled"]), name="pstimport_status_valid"
+                condition=Q(status__in=["analysing", "preview", "refused", "confirmed", "cancelled"]),
+                name="pstimport_status_valid",
             )
         ]
 
@@ -339,3 +345,7 @@ class PSTImport(TimeStampedModel):
     @property
     def is_refused(self) -> bool:
         return self.status == self.Status.REFUSED
+
+    @property
+    def is_analysing(self) -> bool:
+        return self.status == self.Status.ANALYSING

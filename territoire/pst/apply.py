@@ -1,19 +1,24 @@
 """Compare a payload with the stored PST, and write it: bulk operations, a constant number of queries.
 
-Nodes are matched by (level, key), so a corrected file updates nodes in place (their tags stay) instead
-of duplicating them; nodes missing from the file are removed. The rows hanging from nodes (budget lines,
+Nodes are matched by (level, key), so a corrected file updates nodes in place (their tags and finding
+links stay) instead of duplicating them; nodes missing from the file are removed. When a code now names
+something else (a very different title), ``diff`` flags it so the user may drop what hangs from it
+(``drop_attachments``) rather than carry it over to the new meaning. The rows hanging from nodes (budget lines,
 plans and partners, indicators, action ↔ OO links) are replaced wholesale for the PST: cheaper and
 simpler than diffing them, and invisible to users since those rows carry nothing but imported data.
 """
 
+import difflib
 import hashlib
 import json
 from datetime import date
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import Count
 
-from territoire.models import NodeLevel, PSTBudgetLine, PSTIndicator, PSTNode, PSTNodeLink
+from territoire.models import NodeLevel, PSTBudgetLine, PSTIndicator, PSTNode, PSTNodeLink, PSTNodeTag
+from territoire.pst.values import normalize
 
 NODE_FIELDS = [
     "code",
@@ -38,7 +43,8 @@ NODE_FIELDS = [
     "extra",
     "content_hash",
 ]
-EXAMPLES = 50
+# Below this similarity of the normalized titles, a code kept from the stored PST names something else.
+SIMILARITY_THRESHOLD = 0.5
 LEVEL_ORDER = {NodeLevel.OS: 0, NodeLevel.OO: 1, NodeLevel.ACTION: 2}
 
 
@@ -48,6 +54,17 @@ def content_hash(node: dict) -> str:
 
 
 def counts(payload: dict, pst=None) -> dict:
+    """How many nodes of each level the payload holds, and how many it creates, updates, keeps, removes."""
+    return compare(payload, pst)[0]
+
+
+def compare(payload: dict, pst=None) -> tuple[dict, dict]:
+    """Compare the payload with the stored PST: ``(counts, diff)``.
+
+    ``diff`` names every node to create, to remove and to update (old → new title), each existing one
+    with the tags and finding links hanging from it; ``flagged`` is true when the code now names something
+    else (title similarity under ``SIMILARITY_THRESHOLD``). Plain JSON, stored on the import.
+    """
     nodes = payload.get("nodes", [])
     result = {
         "os": sum(n["level"] == NodeLevel.OS for n in nodes),
@@ -59,36 +76,105 @@ def counts(payload: dict, pst=None) -> dict:
         "removed": 0,
         "errors": len(payload.get("errors", [])),
     }
+    diff = {"created": [], "updated": [], "removed": []}
     existing = {}
     if pst is not None:
         existing = {
-            (level, key): (digest, code, title)
-            for level, key, digest, code, title in PSTNode.objects.filter(pst=pst).values_list(
-                "level", "key", "content_hash", "code", "title"
+            (level, key): (pk, digest, code, title)
+            for pk, level, key, digest, code, title in PSTNode.objects.filter(pst=pst).values_list(
+                "pk", "level", "key", "content_hash", "code", "title"
             )
         }
+    held = attachments(pst) if existing else {}
     seen = set()
-    # A few examples of each change, for the preview screen to name them.
-    result["examples"] = {"created": [], "updated": [], "removed": []}
     for node in nodes:
         ident = (node["level"], node["key"])
         seen.add(ident)
         if ident not in existing:
-            change = "created"
-        elif existing[ident][0] == content_hash(node):
+            result["created"] += 1
+            diff["created"].append({"level": node["level"], "code": node["code"], "title": node["title"]})
+            continue
+        pk, digest, code, title = existing[ident]
+        if digest == content_hash(node):
             result["unchanged"] += 1
             continue
+        result["updated"] += 1
+        tags, links = held.get(pk, (0, 0))
+        flagged = title != node["title"] and title_similarity(title, node["title"]) < SIMILARITY_THRESHOLD
+        diff["updated"].append(
+            {
+                "id": f"{node['level']}:{node['key']}",
+                "level": node["level"],
+                "code": node["code"] or code,
+                "old_title": title,
+                "title": node["title"],
+                "flagged": flagged,
+                "tags": tags,
+                "findings": links,
+            }
+        )
+    for ident, (pk, _digest, code, title) in existing.items():
+        if ident not in seen:
+            tags, links = held.get(pk, (0, 0))
+            diff["removed"].append({"level": ident[0], "code": code, "title": title, "tags": tags, "findings": links})
+    result["removed"] = len(diff["removed"])
+    return result, diff
+
+
+def title_similarity(old: str, new: str) -> float:
+    """0 (nothing in common) to 1 (the same words), ignoring case, accents, spaces and punctuation."""
+    return difflib.SequenceMatcher(None, normalize(old), normalize(new), autojunk=False).ratio()
+
+
+def _external_relations():
+    """Relations from other apps to a PST node (a finding's objectives and sources), found through the
+    app registry so that ``territoire`` names none of them: ``(model, field name pointing to the node)``."""
+    own = PSTNode._meta.app_label
+    for rel in PSTNode._meta.related_objects:
+        if rel.related_model._meta.app_label == own:
+            continue
+        if rel.many_to_many:
+            yield rel.through, rel.field.m2m_reverse_field_name()
         else:
-            change = "updated"
-        result[change] += 1
-        if len(result["examples"][change]) < EXAMPLES:
-            result["examples"][change].append(f"{node['code']} {node['title'][:80]}".strip())
-    removed = [ident for ident in existing if ident not in seen]
-    result["removed"] = len(removed)
-    result["examples"]["removed"] = [
-        f"{existing[ident][1]} {existing[ident][2][:80]}".strip() for ident in removed[:EXAMPLES]
+            yield rel.related_model, rel.field.name
+
+
+def attachments(pst) -> dict[int, tuple[int, int]]:
+    """For each node of the PST that has some: (number of tags, number of links from findings)."""
+    tags = dict(
+        PSTNodeTag.objects.filter(node__pst=pst).values("node").annotate(n=Count("pk")).values_list("node", "n")
+    )
+    links: dict[int, int] = {}
+    for model, field in _external_relations():
+        rows = (
+            model._base_manager.filter(**{f"{field}__pst": pst})
+            .values(field)
+            .annotate(n=Count("pk"))
+            .values_list(field, "n")
+        )
+        for node_id, n in rows:
+            links[node_id] = links.get(node_id, 0) + n
+    return {pk: (tags.get(pk, 0), links.get(pk, 0)) for pk in tags.keys() | links.keys()}
+
+
+def drop_attachments(pst, idents: list[str]) -> int:
+    """Remove the tags and finding links of the nodes named ``level:key``; returns the number of nodes.
+
+    Called before ``write`` when the user chose not to carry them over to a code that now means something else.
+    """
+    wanted = {tuple(ident.split(":", 1)) for ident in idents}
+    node_ids = [
+        pk
+        for pk, level, key in PSTNode.objects.filter(pst=pst, key__in={key for _level, key in wanted}).values_list(
+            "pk", "level", "key"
+        )
+        if (level, key) in wanted
     ]
-    return result
+    for chunk in _chunks(node_ids):
+        PSTNodeTag.objects.filter(node__in=chunk).delete()
+        for model, field in _external_relations():
+            model._base_manager.filter(**{f"{field}__in": chunk}).delete()
+    return len(node_ids)
 
 
 def _value(field, node):

@@ -84,6 +84,27 @@ class MappingForm(forms.Form):
         return data
 
 
+class ConfirmForm(forms.Form):
+    """Confirming an import; ``drop`` lists the flagged nodes whose tags and finding links are not carried over."""
+
+    drop = forms.MultipleChoiceField(
+        label=_("Ne pas reporter les thèmes et liens de constats"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, diff: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["drop"].choices = [
+            (node["id"], f"{node['code']} {node['title']}".strip()) for node in flagged_nodes(diff)
+        ]
+
+
+def flagged_nodes(diff: dict) -> list[dict]:
+    """The updated nodes whose code now names something else and that carry tags or finding links."""
+    return [n for n in diff.get("updated", []) if n.get("flagged") and (n.get("tags") or n.get("findings"))]
+
+
 class TagForm(forms.Form):
     themes = forms.MultipleChoiceField(
         label=_("Thèmes"), choices=SmartTheme.choices, required=False, widget=forms.CheckboxSelectMultiple

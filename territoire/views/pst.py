@@ -1,5 +1,8 @@
 """The PST screens of a mission: list, import (upload → preview with mapping → confirm), tree, node, exports.
 
+The upload only stores the file: a Celery task reads it, and the preview page polls (htmx) until the
+preview is ready or refused. A remap of the columns goes through the same task.
+
 Viewing is open to every member of the commune, importing to consultants and staff (``can_contribute``),
 tagging to consultants (``can_manage_mission``). PSTs, imports and nodes are loaded through
 ``territoire.access`` among the mission's commune only.
@@ -13,11 +16,12 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
 
 from territoire import access, services
 from territoire.models import PST, NodeLevel, PSTImport, PSTNode, PSTNodeLink, PSTNodeTag
 from territoire.pst import ecomptes, export, selectors
-from territoire.pst.forms import MappingForm, PSTUploadForm, TagForm, TreeFilterForm
+from territoire.pst.forms import ConfirmForm, MappingForm, PSTUploadForm, TagForm, TreeFilterForm, flagged_nodes
 
 ERRORS_SHOWN = 200
 
@@ -28,8 +32,8 @@ def _load_pst(request, mission, pst_id, perm=access.can_view):
     )
 
 
-def _load_import(request, mission, import_id, perm=access.can_view):
-    queryset = PSTImport.objects.filter(commune=mission.commune).select_related("commune", "by", "pst")
+def _load_import(request, mission, import_id, perm=access.can_view, defer=()):
+    queryset = PSTImport.objects.filter(commune=mission.commune).select_related("commune", "by", "pst").defer(*defer)
     return access.load(request.user, queryset, perm=perm, pk=import_id)
 
 
@@ -46,7 +50,9 @@ def pst_index(request, mission_id):
         action_count=Count("nodes", filter=Q(nodes__level=NodeLevel.ACTION)),
     )
     imports = (
-        PSTImport.objects.for_commune(mission.commune).select_related("by", "pst").defer("payload", "errors")[:20]
+        PSTImport.objects.for_commune(mission.commune)
+        .select_related("by", "pst")
+        .defer("payload", "errors", "diff")[:20]
     )
     return render(
         request,
@@ -60,7 +66,7 @@ def pst_import(request, mission_id):
     form = PSTUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         start_year, end_year = form.cleaned_data["legislature"]
-        pst_import = services.pst_import_preview(
+        pst_import = services.pst_import_submit(
             commune=mission.commune,
             file=form.cleaned_data["file"],
             by=request.user,
@@ -76,7 +82,16 @@ def pst_import(request, mission_id):
 
 def pst_import_preview(request, mission_id, import_id):
     mission = access.load_mission(request.user, mission_id)
-    pst_import = _load_import(request, mission, import_id)
+    polling = request.htmx and request.method == "GET"
+    # A poll every 2 s needs the status only, not the megabytes of a large preview.
+    heavy = ("payload", "diff", "errors", "headers") if polling else ()
+    pst_import = services.pst_import_expire(pst_import=_load_import(request, mission, import_id, defer=heavy))
+    context = {"mission": mission, "commune": mission.commune, "pst_import": pst_import}
+    if polling:
+        # The page polls while the file is read; once it is, reload the whole page to show the preview.
+        if pst_import.is_analysing:
+            return render(request, "territoire/pst_import_preview.html#analysing", context)
+        return HttpResponseClientRefresh()
     headers, columns = pst_import.headers, pst_import.mapping.get("columns", [])
     mapping_form = MappingForm(request.POST or None, headers=headers, columns=columns) if headers else None
     if request.method == "POST":
@@ -102,14 +117,17 @@ def pst_import_preview(request, mission_id, import_id):
         for n in nodes
         if n["level"] == NodeLevel.ACTION
     ][:40]
+    diff = pst_import.diff
     return render(
         request,
         "territoire/pst_import_preview.html",
         {
-            "mission": mission,
-            "commune": mission.commune,
-            "pst_import": pst_import,
+            **context,
             "mapping_form": mapping_form,
+            "confirm_form": ConfirmForm(diff=diff),
+            "diff": diff,
+            "flagged": [n for n in diff.get("updated", []) if n["flagged"]],
+            "droppable": {n["id"] for n in flagged_nodes(diff)},
             "errors": pst_import.errors[:ERRORS_SHOWN],
             "hidden_errors": max(0, len(pst_import.errors) - ERRORS_SHOWN),
             "sample": [n for n in nodes if n["level"] != NodeLevel.ACTION][:60],
@@ -123,8 +141,14 @@ def pst_import_preview(request, mission_id, import_id):
 def pst_import_confirm(request, mission_id, import_id):
     mission = access.load_mission(request.user, mission_id)
     pst_import = _load_import(request, mission, import_id, perm=access.can_contribute)
+    form = ConfirmForm(request.POST, diff=pst_import.diff)
+    if not form.is_valid():
+        messages.error(request, _("Ces éléments ne font pas partie de l'aperçu : vérifiez vos choix."))
+        return redirect("territoire:pst-import-preview", mission.pk, pst_import.pk)
     try:
-        pst_import = services.pst_import_confirm(pst_import=pst_import, by=request.user)
+        pst_import = services.pst_import_confirm(
+            pst_import=pst_import, by=request.user, drop=form.cleaned_data["drop"]
+        )
     except services.PSTImportError as error:
         messages.error(request, str(error))
         if pst_import.pst_id:

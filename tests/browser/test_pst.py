@@ -90,3 +90,59 @@ def test_a_faulty_file_is_explained_row_by_row(page, live_server, login, screens
     expect(errors.get_by_text("« beaucoup » n'est pas un montant")).to_be_visible()
     expect(page.get_by_role("button", name="Confirmer l'import")).to_have_count(0)
     screenshot("pst-preview-refused")
+
+
+def test_preview_appears_by_itself_once_the_task_has_read_the_file(page, live_server, login, screenshot, tenant):
+    from django.core.files.base import ContentFile
+
+    from territoire import services
+    from tests.territoire.pst_files import action_rows, csv_bytes
+
+    # Stored but not read yet, as when the worker has not picked the task up.
+    pst_import = services.pst_import_create(
+        commune=tenant.commune,
+        file=ContentFile(csv_bytes(action_rows()), name="pst.csv"),
+        by=tenant.consultant,
+        start_year=2024,
+        end_year=2030,
+    )
+    login(tenant.consultant)
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/imports/{pst_import.pk}/")
+    expect(page.get_by_role("status").filter(has_text="Analyse du fichier en cours")).to_be_visible()
+    screenshot("pst-preview-analysing")
+    services.pst_import_analyse(import_id=pst_import.pk)
+    expect(page.get_by_role("button", name="Confirmer l'import")).to_be_visible(timeout=10_000)
+    expect(page.get_by_text("2 / 4 / 12")).to_be_visible()
+
+
+def test_reimport_shows_codes_that_now_mean_something_else_and_drops_their_tags(
+    page, live_server, login, screenshot, tenant, tmp_path
+):
+    from territoire.models import PSTNode, PSTNodeTag
+    from tests.territoire.pst_files import action_rows, csv_bytes
+
+    rows = action_rows()
+    first, second = tmp_path / "pst.csv", tmp_path / "pst_corrige.csv"
+    first.write_bytes(csv_bytes(rows))
+    rows[0][6] = "Créer un guichet en ligne"
+    rows[1][6] = "Rénover la piscine communale"
+    second.write_bytes(csv_bytes(rows))
+    login(tenant.consultant)
+    for path in (first, second):
+        page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/importer/")
+        page.get_by_label("Fichier du PST").set_input_files(str(path))
+        page.get_by_role("button", name="Voir l'aperçu").click()
+        if path == first:
+            page.get_by_role("button", name="Confirmer l'import").click()
+            expect(page.get_by_role("status").filter(has_text="PST importé")).to_be_visible()
+            for code in ("A.1.1.1", "A.1.1.2"):
+                PSTNodeTag.objects.create(node=PSTNode.objects.get(code=code), kind="theme", value="mobility")
+    warning = page.get_by_role("alert").filter(has_text="2 codes désignent maintenant autre chose")
+    expect(warning.get_by_text("Créer un guichet en ligne")).to_be_visible()
+    screenshot("pst-reimport-flagged")
+    warning.get_by_label("Ne pas reporter", exact=True).check()
+    expect(warning.get_by_label("Ne pas reporter les thèmes et liens de A.1.1.2")).to_be_checked()
+    page.get_by_role("button", name="Confirmer l'import").click()
+    expect(page.get_by_role("status").filter(has_text="2 mis à jour")).to_be_visible()
+    assert not PSTNodeTag.objects.exists()
+    assert PSTNode.objects.get(code="A.1.1.1").title == "Créer un guichet en ligne"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from territoire.models import PST, NodeLevel, PSTBudgetLine, PSTImport, PSTNode, PSTNodeLink, PSTNodeTag
@@ -23,10 +24,18 @@ EXPECTED = json.loads((SAMPLES / "expected.json").read_text())
 
 
 def upload(client, tenant, content: bytes, name="pst.csv", legislature="2024-2030", entity="commune"):
+    """Upload, then let the analysis task run (it is enqueued when the upload's transaction commits)."""
     url = reverse("territoire:pst-import", args=[tenant.mission.pk])
     file = SimpleUploadedFile(name, content)
-    response = client.post(url, {"file": file, "legislature": legislature, "entity": entity})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"file": file, "legislature": legislature, "entity": entity})
     return response
+
+
+def remap(client, tenant, pst_import, columns: dict):
+    url = reverse("territoire:pst-import-preview", args=[tenant.mission.pk, pst_import.pk])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, columns)
 
 
 def last_import(tenant) -> PSTImport:
@@ -125,7 +134,7 @@ def test_reimporting_a_corrected_file_updates_by_code_without_duplicates_and_kee
     assert counts["unchanged"] == counts["os"] + counts["oo"] + counts["actions"] - 2
     page = preview_page(client, tenant_a, pst_import).content.decode()
     assert "à retirer" in page
-    assert "A.1.1.1 Action corrigée" in page, "the preview names what changes"
+    assert "<del>Action 1.1.1</del> → <ins>Action corrigée</ins>" in page, "the preview names what changes"
     assert "A.2.2.3 Action 2.2.3" in page, "and what would be removed"
 
     confirm(client, tenant_a, pst_import)
@@ -240,8 +249,7 @@ def test_user_changes_the_mapping_and_previews_again(client, tenant_a):
     page = preview_page(client, tenant_a, pst_import).content.decode()
     assert "Correspondance des colonnes" in page
     columns = {"col0": "os_code", "col1": "oo_code", "col2": "code", "col3": "title", "col4": "service"}
-    url = reverse("territoire:pst-import-preview", args=[tenant_a.mission.pk, pst_import.pk])
-    assert client.post(url, columns).status_code == 302
+    assert remap(client, tenant_a, pst_import, columns).status_code == 302
     pst_import.refresh_from_db()
     assert pst_import.status == PSTImport.Status.PREVIEW, pst_import.errors
     assert pst_import.mapping["columns"] == ["os_code", "oo_code", "code", "title", "service"]
