@@ -112,6 +112,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health probe answers before host checks and https redirects; then every request gets an id.
+    "territoire.middleware.HealthCheckMiddleware",
+    "territoire.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -306,6 +309,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # WeasyPrint keeps the memory it takes: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 20)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child that grew past this (KiB) is replaced after its task: bounded memory per process.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 500_000)
 
 # Content Security Policy: everything is served by us; no inline script without a nonce.
 CONTENT_SECURITY_POLICY = {
@@ -339,8 +344,11 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"kv": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
+    "formatters": {
+        "kv": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s %(message)s"}
+    },
+    "filters": {"request_id": {"()": "territoire.middleware.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},

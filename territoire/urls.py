@@ -63,6 +63,8 @@ account_patterns = [
     path("mot-de-passe/nouveau/fait/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]
 
+handler500 = "territoire.views.core.server_error"
+
 urlpatterns = [
     path("", include((territoire_patterns, "territoire"))),
     path("missions/<int:mission_id>/diagnostic/", include("diagnostics.urls")),

@@ -133,3 +133,17 @@ def test_docker_compose_starts_the_four_services_with_healthchecks():
         assert "healthcheck" in service, name
     assert "media" in compose["volumes"]
     assert "--max-tasks-per-child" in compose["services"]["worker"]["command"]
+
+
+def test_an_env_file_is_read_only_when_named(tmp_path):
+    env_file = tmp_path / "territoire.env"
+    env_file.write_text("DATABASE_URL=postgres://u:p@db:5432/territoire\nREDIS_URL=redis://redis:6379/0\n")
+    result = run(["-c", SHOW], DJANGO_SETTINGS_MODULE="territoire.settings", DJANGO_ENV_FILE=str(env_file))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["django.db.backends.postgresql", "False"]
+
+
+def test_a_missing_env_file_is_refused(tmp_path):
+    result = run(["manage.py", "check"], DJANGO_ENV_FILE=str(tmp_path / "absent.env"))
+    assert result.returncode != 0
+    assert "DJANGO_ENV_FILE names" in result.stderr
