@@ -13,6 +13,8 @@ from territoire.pst import PSTFileError
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 MAX_CELLS = 1_000_000
+# XML elements (cells and rows, even empty ones) a reader walks through in one file: ~1 µs each.
+MAX_ELEMENTS = 2_000_000
 MAX_FORMULA_WARNINGS = 20
 
 
@@ -28,6 +30,24 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+class ElementBudget:
+    """How many more XML cells and rows a reader may walk through in this file, blank or not."""
+
+    def __init__(self):
+        self.left = MAX_ELEMENTS
+
+    def spend(self, grid: "Grid") -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise PSTFileError(
+                _(
+                    "Le classeur compte plus de %(max)s cellules, même vides (%(where)s) : un PST n'en a jamais "
+                    "autant. Copiez le tableau du PST seul dans un nouveau classeur."
+                )
+                % {"max": f"{MAX_ELEMENTS:,}".replace(",", "\u202f"), "where": grid.where(grid.next_row)}
+            )
 
 
 class Grid:
@@ -58,14 +78,15 @@ class Grid:
         if all(is_blank(cell) for cell in cells):
             self.blank_rows += repeat
             return
-        last = len(self.rows) + self.blank_rows + repeat
-        if last > MAX_ROWS:
+        first = len(self.rows) + self.blank_rows + 1
+        if first + repeat - 1 > MAX_ROWS:
+            where = max(first, MAX_ROWS + 1)
             raise PSTFileError(
                 _(
-                    "Le fichier a une valeur à la ligne %(row)s (%(where)s) : au-delà de %(max)s lignes, découpez-le "
+                    "Le tableau continue au-delà de %(max)s lignes (une valeur en %(where)s) : découpez-le "
                     "(un PST n'en a jamais autant) ou effacez ce qui se trouve sous le tableau."
                 )
-                % {"row": f"{last:,}".replace(",", "\u202f"), "where": self.where(last), "max": MAX_ROWS}
+                % {"where": self.where(where), "max": f"{MAX_ROWS:,}".replace(",", "\u202f")}
             )
         filled = sum(1 for cell in cells if not is_blank(cell)) * repeat
         self.cells += filled
@@ -75,7 +96,7 @@ class Grid:
                     "Le fichier compte plus de %(max)s cellules remplies (%(where)s) : un PST n'en a jamais autant. "
                     "Supprimez les colonnes et les feuilles qui ne font pas partie du PST."
                 )
-                % {"max": f"{MAX_CELLS:,}".replace(",", "\u202f"), "where": self.where(last)}
+                % {"max": f"{MAX_CELLS:,}".replace(",", "\u202f"), "where": self.where(first)}
             )
         self.rows.extend([] for _ in range(self.blank_rows))
         self.blank_rows = 0
@@ -85,7 +106,7 @@ class Grid:
         """The refusal of a value beyond ``MAX_COLUMNS`` (column from 0)."""
         return PSTFileError(
             _(
-                "Le fichier a une valeur en colonne %(column)s (%(where)s) : au-delà de %(max)s colonnes, ce n'est "
+                "Le tableau a une valeur au-delà de %(max)s colonnes (%(where)s, colonne n° %(column)s) : ce n'est "
                 "pas un PST. Effacez ce qui se trouve à droite du tableau."
             )
             % {"column": column + 1, "where": self.where(row, column), "max": MAX_COLUMNS}

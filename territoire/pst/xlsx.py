@@ -7,8 +7,8 @@ dates for date formats, booleans, strings). A formula without its computed value
 programs other than Excel or LibreOffice) is read as an empty cell and reported as a warning.
 """
 
+import functools
 import posixpath
-import re
 from datetime import datetime
 
 from django.utils.translation import gettext as _
@@ -17,13 +17,14 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from territoire.pst import PSTFileError, zipguard
-from territoire.pst.grid import MAX_CELLS, MAX_COLUMNS, Grid, is_blank
+from territoire.pst.grid import MAX_COLUMNS, ElementBudget, Grid, is_blank
+
+MAX_STRINGS = 500_000
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 STRICT = "http://purl.oclc.org/ooxml/spreadsheetml/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
-CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 
 
 def _parser_options() -> dict:
@@ -32,7 +33,7 @@ def _parser_options() -> dict:
 
 
 def _local(tag) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return tag[tag.find("}") + 1 :] if isinstance(tag, str) else ""
 
 
 def _damaged(name: str, error) -> PSTFileError:
@@ -96,21 +97,16 @@ def _shared_strings(archive, name: str | None) -> list[str]:
         try:
             for _event, item in events:
                 # Phonetic runs (rPh) are a reading aid, not the text.
-                strings.append("".join(t.text or "" for t in item.iter() if _local(t.tag) == "t" and not _in_rph(t)))
+                strings.append(_rich_text(item))
                 _release(item)
-                if len(strings) > MAX_CELLS:
+                if len(strings) > MAX_STRINGS:
                     raise PSTFileError(
                         _("Le classeur compte plus de %(max)s textes différents : un PST n'en a jamais autant.")
-                        % {"max": f"{MAX_CELLS:,}".replace(",", "\u202f")}
+                        % {"max": f"{MAX_STRINGS:,}".replace(",", "\u202f")}
                     )
         except etree.XMLSyntaxError as error:
             raise _damaged(name, error) from None
     return strings
-
-
-def _in_rph(element) -> bool:
-    parent = element.getparent()
-    return parent is not None and _local(parent.tag) == "rPh"
 
 
 def _date_styles(archive, name: str | None) -> set[int]:
@@ -178,6 +174,18 @@ def _as_date(number, epoch):
     return value
 
 
+def _rich_text(element) -> str:
+    """The text of a shared or inline string: its ``t``, or the ``t`` of each run (phonetic runs left out)."""
+    parts = []
+    for child in element:
+        local = _local(child.tag)
+        if local == "t":
+            parts.append(child.text or "")
+        elif local == "r":
+            parts.extend(t.text or "" for t in child if _local(t.tag) == "t")
+    return "".join(parts)
+
+
 def _cell_value(cell, grid, row, column, strings, dates, epoch):
     kind = cell.get("t", "n")
     raw = formula = None
@@ -189,7 +197,7 @@ def _cell_value(cell, grid, row, column, strings, dates, epoch):
         elif local == "f":
             formula = child.text or ""
         elif local == "is":
-            inline = "".join(t.text or "" for t in child.iter() if _local(t.tag) == "t" and not _in_rph(t))
+            inline = _rich_text(child)
     if kind == "inlineStr":
         return inline
     if formula is not None and not raw and kind != "str":
@@ -224,32 +232,49 @@ def _cell_value(cell, grid, row, column, strings, dates, epoch):
     return number
 
 
-def _read_sheet(archive, name, path, strings, dates, epoch, *, head_only=False) -> Grid:
+def _read_sheet(archive, name, path, strings, dates, epoch, budget, *, head_only=False) -> Grid:
     """The sheet's grid; with ``head_only``, its first rows only (where a header would be)."""
     from territoire.pst.mapping import HEADER_SCAN_ROWS
 
     grid = Grid(name)
-    tags = [f"{{{ns}}}{tag}" for ns in (MAIN, STRICT) for tag in ("row", "c")]
-    stream, events = _iterparse(archive, path, tags, events=("start", "end"))
-    row_number, column, cells = 0, -1, []
+    # Only « end » events (half as many as with « start »): a row's number is read from a cell's parent.
+    stream, events = _iterparse(archive, path, [f"{{{ns}}}{tag}" for ns in (MAIN, STRICT) for tag in ("row", "c")])
+    row_number, column, cells, stale, count = 0, -1, None, None, 0
+    cell_tags = {f"{{{ns}}}c" for ns in (MAIN, STRICT)}
     with stream:
         try:
-            for event, element in events:
-                if _local(element.tag) == "c":
-                    if event == "end":
-                        column = _read_cell(element, grid, row_number, column, cells, strings, dates, epoch)
-                        _release(element)
-                    continue
-                if event == "start":
-                    row_number = _row_number(element, grid, row_number)
+            for _event, element in events:
+                budget.spend(grid)
+                is_cell = element.tag in cell_tags
+                if cells is None:
+                    row_number = _row_number(element.getparent() if is_cell else element, grid, row_number)
                     if head_only and row_number > HEADER_SCAN_ROWS:
                         grid.truncated = True
                         break
-                    column, cells = -1, []
+                    column, cells, stale = -1, [], None
+                if is_cell:
+                    if len(element):
+                        if element.get("r") is None and stale is not None:
+                            column = _column_of(stale)
+                        column = _read_cell(element, grid, row_number, column, cells, strings, dates, epoch)
+                        stale = None
+                    else:
+                        # No value, no formula (the styled empty cells of a formatted area): the fast path, its
+                        # reference read only if a cell without one follows.
+                        reference = element.get("r")
+                        if reference is None:
+                            column = (_column_of(stale) if stale is not None else column) + 1
+                            stale = None
+                        else:
+                            stale = reference
+                    count += 1
+                    if count % 4096 == 0:
+                        del element.getparent()[:-1]  # A row of millions of cells is forgotten as it is read.
                     continue
                 if grid.next_row < row_number:
                     grid.add([], repeat=row_number - grid.next_row)
                 grid.add(cells)
+                cells = None
                 _release(element)
         except etree.XMLSyntaxError as error:
             raise PSTFileError(
@@ -278,13 +303,12 @@ def _read_cell(cell, grid, row_number, column, cells, strings, dates, epoch) -> 
     """Put the cell's value in ``cells``; returns its column (from 0)."""
     reference = cell.get("r")
     if reference is not None:
-        match = CELL_REF.fullmatch(reference)
-        if match is None:
+        column = _column_of(reference)
+        if column is None:
             raise PSTFileError(
                 _("Le classeur Excel est endommagé : référence de cellule « %(value)s » (%(where)s).")
                 % {"value": reference[:20], "where": grid.where(row_number)}
             )
-        column = _column_index(match[1])
     else:
         column += 1
     value = _cell_value(cell, grid, row_number, column, strings, dates, epoch)
@@ -298,11 +322,20 @@ def _read_cell(cell, grid, row_number, column, cells, strings, dates, epoch) -> 
     return column
 
 
+@functools.lru_cache(maxsize=1024)
 def _column_index(letters: str) -> int:
     index = 0
     for letter in letters:
         index = index * 26 + ord(letter) - 64
     return index - 1
+
+
+def _column_of(reference: str) -> int | None:
+    """« AB12 » → 27; ``None`` when it is not a cell reference."""
+    letters = reference.rstrip("0123456789")
+    if not (0 < len(letters) <= 3 and letters.isalpha() and letters.isupper() and reference[len(letters) :].isdigit()):
+        return None
+    return _column_index(letters)
 
 
 def read(data: bytes) -> Grid:
@@ -317,11 +350,14 @@ def read(data: bytes) -> Grid:
         strings = _shared_strings(archive, strings_path)
         dates = _date_styles(archive, styles_path)
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+        budget = ElementBudget()
         if len(sheets) == 1:
-            return _read_sheet(archive, *sheets[0], strings, dates, epoch)
+            return _read_sheet(archive, *sheets[0], strings, dates, epoch, budget)
         # Only the first rows of each sheet tell which one holds the PST: the others are never read whole.
-        heads = [_read_sheet(archive, name, path, strings, dates, epoch, head_only=True) for name, path in sheets]
+        heads = [
+            _read_sheet(archive, name, path, strings, dates, epoch, budget, head_only=True) for name, path in sheets
+        ]
         for (name, path), head in zip(sheets, heads, strict=True):
             if find_header(head.rows) is not None:
-                return _read_sheet(archive, name, path, strings, dates, epoch)
+                return _read_sheet(archive, name, path, strings, dates, epoch, budget)
         return heads[0]

@@ -86,7 +86,8 @@ class _CountingReader(io.RawIOBase):
         except (zipfile.BadZipFile, OSError, EOFError, ValueError):
             raise PSTFileError(
                 _(
-                    "Le fichier « %(name)s » du classeur est endommagé : ouvrez le classeur et enregistrez-le à nouveau."
+                    "Le fichier « %(name)s » du classeur est endommagé : ouvrez le classeur et "
+                    "enregistrez-le à nouveau."
                 )
                 % {"name": self.name[:80]}
             ) from None
