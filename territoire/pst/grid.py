@@ -14,7 +14,7 @@ MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 MAX_CELLS = 1_000_000
 # XML elements (cells and rows, even empty ones) a reader walks through in one file: ~1 µs each.
-MAX_ELEMENTS = 2_000_000
+MAX_ELEMENTS = 1_000_000
 MAX_FORMULA_WARNINGS = 20
 
 
