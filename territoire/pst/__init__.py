@@ -1,6 +1,7 @@
 """Reading, validating, writing and exporting a commune's PST.
 
-* ``readers``: bytes of an uploaded file → rows of cells (CSV, XLSX, ODS), with French refusals.
+* ``readers``: bytes of an uploaded file → rows of cells (CSV, XLSX, ODS), with French refusals; ``xlsx`` and
+  ``ods`` stream the workbooks with lxml, ``zipguard`` opens their zip (bombs refused), ``grid`` holds the limits.
 * ``mapping``: which column holds what, from the French headers.
 * ``tabular``: rows + mapping → the normalized payload (nodes and row errors).
 * ``ecomptes``: the regional eComptes XML (format 201805V1) → payload, and a PST → that XML.

@@ -17,6 +17,8 @@ from territoire.models import BudgetSource, NodeLevel, NodeState, PSTEntity, PST
 from territoire.pst import PSTFileError, values
 
 VERSION = "201805V1"
+# A PST of 20 000 nodes is about 800 000 elements; its tree then takes ~165 MB. libxml2 refuses depths over 256.
+MAX_ELEMENTS = 1_000_000
 STATUS_TO_STATE = {
     "NON_COMMENCE": NodeState.NOT_STARTED,
     "EN_COURS": NodeState.IN_PROGRESS,
@@ -60,8 +62,22 @@ def _text(element, name) -> str:
     return (child.text or "").strip() if child is not None else ""
 
 
+def _refuse_oversized(data: bytes) -> None:
+    """Refuse before a tree is built (~165 bytes an element): every element starts with « < »."""
+    elements = data.count(b"<") - data.count(b"</")
+    if elements > MAX_ELEMENTS:
+        raise PSTFileError(
+            _(
+                "Le fichier XML compte plus de %(max)s éléments : un PST n'en a jamais autant. Exportez uniquement "
+                "le PST de la commune."
+            )
+            % {"max": f"{MAX_ELEMENTS:,}".replace(",", "\u202f")}
+        )
+
+
 def read(data: bytes) -> dict:
     try:
+        _refuse_oversized(data)
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
         raise PSTFileError(

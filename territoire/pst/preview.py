@@ -17,7 +17,7 @@ def parse_file(data: bytes, name: str = "", columns: list[str] | None = None) ->
         payload = ecomptes.read(data)
         payload.update(format="xml", headers=[], columns=[], header_row=None)
         return payload
-    rows = readers.read_rows(data, file_format)
+    rows, warnings = readers.read_sheet(data, file_format)
     header_index = mapping.find_header(rows)
     if header_index is None:
         raise PSTFileError(
@@ -40,7 +40,7 @@ def parse_file(data: bytes, name: str = "", columns: list[str] | None = None) ->
         columns = mapping.auto_columns(headers, data_rows)
     payload = tabular.parse_rows(rows, header_index, columns)
     payload.update(
-        format=file_format, meta={}, warnings=[], headers=headers, columns=columns, header_row=header_index + 1
+        format=file_format, meta={}, warnings=warnings, headers=headers, columns=columns, header_row=header_index + 1
     )
     if not payload["nodes"] and not payload["errors"]:
         raise PSTFileError(_("Le tableau ne contient aucun objectif ni aucune action sous sa ligne d'en-tête."))

@@ -43,7 +43,10 @@ def _number(value, what: str) -> Decimal:
     if isinstance(value, bool):
         raise ValueError(_("« %(value)s » n'est pas %(what)s.") % {"value": value, "what": what})
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number.adjusted()) > 20:
+            raise ValueError(_("« %(value)s » n'est pas %(what)s.") % {"value": str(value)[:40], "what": what})
+        return number
     raw = str(value)
     cleaned = re.sub(r"[\s\xa0\u202f'€]|eur(os?)?", "", raw.strip().lower())
     if "," in cleaned and "." in cleaned:
@@ -60,8 +63,9 @@ def _number(value, what: str) -> Decimal:
         number = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(_("« %(value)s » n'est pas %(what)s.") % {"value": raw, "what": what}) from None
-    if not number.is_finite():
-        raise ValueError(_("« %(value)s » n'est pas %(what)s.") % {"value": raw, "what": what})
+    if not number.is_finite() or abs(number.adjusted()) > 20:
+        # « 1e999999 » is a number for Decimal, but no amount: quantizing it would raise.
+        raise ValueError(_("« %(value)s » n'est pas %(what)s.") % {"value": raw[:40], "what": what})
     return number
 
 
@@ -115,7 +119,7 @@ def to_date(value, *, end: bool = False) -> date | None:
     if isinstance(value, date):
         return value
     raw = text(value)
-    if re.fullmatch(r"\d+([.,]0+)?", raw):
+    if re.fullmatch(r"\d{1,9}([.,]0+)?", raw):
         number = int(re.split(r"[.,]", raw)[0])
         if 1900 <= number <= 2200:
             return date(number, 12, 31) if end else date(number, 1, 1)

@@ -369,10 +369,15 @@ def test_field_errors_name_row_and_column(client, tenant_a):
     assert "État « Pas loin » inconnu" in errors[(4, "État")]
 
 
-def test_formula_without_cached_value_is_refused_with_its_cell(client, tenant_a):
+def test_formula_without_cached_value_is_imported_empty_and_flagged_with_its_cell(client, tenant_a):
     client.force_login(tenant_a.consultant)
-    message = refused_message(client, tenant_a, tree_xlsx(formula=True), "pst.xlsx")
-    assert "La cellule E11 contient une formule" in message
+    upload(client, tenant_a, tree_xlsx(formula=True), name="pst.xlsx")
+    pst_import = last_import(tenant_a)
+    assert pst_import.status == PSTImport.Status.PREVIEW, pst_import.errors
+    action = next(n for n in pst_import.payload["nodes"] if n["code"] == "1.2.1")
+    assert "budget" not in action
+    page = preview_page(client, tenant_a, pst_import).content.decode()
+    assert "Cellule E11 : formule « =E7*2 » sans valeur calculée, importée vide" in page
 
 
 def test_file_over_the_upload_limit_is_refused(client, tenant_a, settings):

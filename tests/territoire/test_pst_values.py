@@ -4,6 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from territoire.pst import values
 from territoire.pst.mapping import auto_columns, field_for_header
@@ -74,3 +76,25 @@ def test_codes_and_headers():
         "code",
         "title",
     ]
+
+
+@pytest.mark.parametrize("raw", ["1e999999", "9E+999999999", "1e-999999", "NaN", "-Infinity"])
+def test_numbers_out_of_any_range_are_a_french_refusal(raw):
+    for parser in (values.amount, values.decimal):
+        with pytest.raises(ValueError, match="n'est pas"):
+            parser(raw)
+
+
+def test_a_date_of_thousands_of_digits_is_a_french_refusal():
+    with pytest.raises(ValueError, match="n'est pas une date"):
+        values.to_date("9" * 5000)
+
+
+@given(st.one_of(st.text(max_size=60), st.floats(allow_nan=True), st.integers(), st.decimals()))
+@settings(max_examples=300, deadline=None)
+def test_any_cell_is_a_value_or_a_french_refusal(raw):
+    for parser in (values.amount, values.decimal, values.percent, values.to_date, values.state, values.volet):
+        try:
+            parser(raw)
+        except ValueError as error:
+            assert "« " in str(error) or "doit" in str(error) or "ne peut pas" in str(error), (parser, raw, error)
