@@ -64,7 +64,9 @@ def _seed_mission(ctx, mission, *, seed: int) -> None:
         questionnaire = services.questionnaire_load_builtin(mission=mission, by=consultant, key="maturity")
     now = timezone.now()
     for audience, title, count in (
-        (Audience.COLLEGE, "Autodiagnostic — Collège communal", 6),
+        # A Collège of seven (bourgmestre, five échevins, président du CPAS): five answered, above the
+        # anonymity threshold, so the demo shows the comparison of audiences.
+        (Audience.COLLEGE, "Autodiagnostic — Collège communal", 7),
         (Audience.STAFF, "Autodiagnostic — personnel communal", 24),
     ):
         if Campaign.objects.filter(mission=mission, title=title).exists():

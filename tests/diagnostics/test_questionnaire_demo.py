@@ -16,7 +16,7 @@ def test_demo_questionnaires_are_idempotent_and_their_results_render(client, db)
     first = counts()
     call_command("seed_demo", force=True, verbosity=0)
     assert counts() == first
-    assert first[:3] == (2, 4, 60)
+    assert first[:3] == (2, 4, 62)
     questionnaire = Questionnaire.objects.get(builtin_key="maturity", mission__commune__code="61099")
     assert set(Campaign.objects.filter(questionnaire=questionnaire).values_list("audience", flat=True)) == {
         "college",
