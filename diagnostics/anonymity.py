@@ -1,0 +1,18 @@
+"""Anonymous campaigns: how small a group of respondents may be shown apart.
+
+One rule for every place that breaks answers down (the results page's service filter, audience
+comparison and charts; the export's service and audience columns): a group of fewer than
+``settings.ANONYMOUS_MIN_GROUP_SIZE`` respondents of an anonymous campaign is not shown on its own,
+since a head of service with two agents would otherwise read what each of them answered.
+"""
+
+from django.conf import settings
+
+
+def min_group_size() -> int:
+    return settings.ANONYMOUS_MIN_GROUP_SIZE
+
+
+def is_small_group(count: int) -> bool:
+    """Is a group of ``count`` respondents of an anonymous campaign too small to be shown apart?"""
+    return count < settings.ANONYMOUS_MIN_GROUP_SIZE
