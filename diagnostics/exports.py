@@ -4,6 +4,7 @@ Written by ``territoire.spreadsheets`` (formula neutralisation) in an export job
 """
 
 from collections import Counter
+from decimal import Decimal, InvalidOperation
 from itertools import groupby
 
 from django.db.models import Count
@@ -22,6 +23,12 @@ def format_value(question: Question, value, labels: dict):
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool) and question.type != QuestionType.YES_NO:
         return value
+    if question.type == QuestionType.NUMBER:
+        try:  # stored as the text of a Decimal: a number in the spreadsheet, not text (-5 is no formula)
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return number if number.is_finite() else str(value)
     qtype = question.type
     if qtype == QuestionType.SINGLE:
         text = labels.get(value.get("choice"), "")

@@ -83,7 +83,9 @@ def csv_value(value) -> str:
         return _local(value).strftime("%d/%m/%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, int | float | Decimal):
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")  # 10, not 1E+1
+    if isinstance(value, int | float):
         return str(value).replace(".", ",")
     return neutralise(str(value))
 
