@@ -59,6 +59,11 @@ def neutralise(text: str) -> str:
     return f"'{text}" if is_dangerous(text) else text
 
 
+def unneutralise(text: str) -> str:
+    """The text :func:`neutralise` was given (for reading our own CSV exports back)."""
+    return text[1:] if text.startswith("'") and is_dangerous(text[1:]) else text
+
+
 def sheet_title(text: str, default: str = "Feuille") -> str:
     """A valid sheet title: at most 31 characters, none of ``[]:*?/\\``, no leading/trailing apostrophe."""
     cleaned = " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", _ILLEGAL_XLSX.sub("", str(text))).split()).strip("'").strip()

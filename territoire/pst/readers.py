@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
+from territoire import spreadsheets
 from territoire.pst import PSTFileError
 
 MAX_ROWS = 20_000
@@ -83,7 +84,9 @@ def read_csv(data: bytes) -> list[list]:
     sample = "\n".join(content.splitlines()[:50])
     delimiter = max(";,\t", key=sample.count)
     try:
-        return [row for row in csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)]
+        # Our own CSV exports neutralise formulas with an apostrophe: reading them back removes it.
+        rows = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+        return [[spreadsheets.unneutralise(cell) for cell in row] for row in rows]
     except csv.Error as error:
         raise PSTFileError(_("Le CSV est mal formé : %(error)s.") % {"error": error}) from None
 

@@ -13,10 +13,13 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from territoire import exports
-from territoire.models import ExportJob, ExportKind, ExportStatus, Membership, Role
+from territoire.models import ExportJob, ExportKind, ExportStatus, Membership, PSTNode, Role
 from territoire.spreadsheets import AMOUNT_FORMAT, Sheet, csv_bytes, sheet_title, xlsx_bytes
 from tests.exports import download_export
 from tests.territoire.factories import ExportJobFactory, pst_tree
+from tests.territoire.pst_files import action_rows
+from tests.territoire.pst_files import csv_bytes as pst_csv_bytes
+from tests.territoire.test_pst_import import confirm, last_import, upload
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1"]
 
@@ -116,6 +119,27 @@ def test_pst_csv_and_xlsx_exports_neutralise_every_hostile_cell(client, tenant_a
     assert_text_in_xlsx(cells)
     budget = [c for c in cells if c.value == 1500]
     assert budget and budget[0].data_type == "n" and budget[0].number_format == AMOUNT_FORMAT
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_hostile_titles_survive_an_export_and_re_import_unchanged(client, tenant_a, fmt):
+    rows = action_rows(n_os=1, n_oo=1, n_actions=4)
+    for row, title in zip(rows, ["- Sous-action", "+ Bonus", "=1+1", "@Agenda"], strict=True):
+        row[6] = title
+    client.force_login(tenant_a.consultant)
+    upload(client, tenant_a, pst_csv_bytes(rows))
+    confirm(client, tenant_a, last_import(tenant_a))
+    pst = PSTNode.objects.first().pst
+    exported = download_export(client, pst_url(tenant_a, pst, fmt))
+    upload(client, tenant_a, exported.content, name=f"export.{fmt}")
+    counts = last_import(tenant_a).counts
+    assert (counts["created"], counts["updated"], counts["removed"]) == (0, 0, 0)
+    assert set(PSTNode.objects.filter(level="action").values_list("title", flat=True)) == {
+        "- Sous-action",
+        "+ Bonus",
+        "=1+1",
+        "@Agenda",
+    }
 
 
 def test_the_export_button_asks_for_a_job_and_the_page_polls_until_done(client, tenant_a):
