@@ -6,8 +6,10 @@ Written by ``territoire.spreadsheets`` (formula neutralisation) in an export job
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -165,10 +167,16 @@ def build_xlsx(job, out) -> str:
     return f"{stem}.xlsx"
 
 
+def results_url(job) -> str:
+    query = urlencode({k: v for k, v in _filters(job).items() if v})
+    url = reverse("diagnostics:questionnaire-results", args=[job.mission_id, job.params["questionnaire"]])
+    return f"{url}?{query}" if query else url
+
+
 def register_exports() -> None:
     """Let ``territoire.exports`` build the responses exports in its jobs (called by the app's ``ready``)."""
     from territoire import access, exports
     from territoire.models import ExportKind
 
-    exports.register(ExportKind.RESPONSES_CSV, build=build_csv, perm=access.can_see_results)
-    exports.register(ExportKind.RESPONSES_XLSX, build=build_xlsx, perm=access.can_see_results)
+    for kind, build in ((ExportKind.RESPONSES_CSV, build_csv), (ExportKind.RESPONSES_XLSX, build_xlsx)):
+        exports.register(kind, build=build, perm=access.can_see_results, source_url=results_url)

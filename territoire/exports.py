@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -49,17 +50,27 @@ CONTENT_TYPES = {"csv": CSV_CONTENT_TYPE, "xlsx": XLSX_CONTENT_TYPE, "xml": "app
 
 @dataclass(frozen=True)
 class ExportType:
-    """``build(job, out)`` writes the file to the binary file ``out`` and returns its file name."""
+    """``build(job, out)`` writes the file to the binary file ``out`` and returns its file name;
+    ``source_url(job)`` is the page the export was asked from (the job's page links back to it)."""
 
     build: Callable[[ExportJob, BinaryIO], str]
     perm: Callable[[object, object], bool]
+    source_url: Callable[[ExportJob], str] | None = None
 
 
 _TYPES: dict[str, ExportType] = {}
 
 
-def register(kind: str, *, build: Callable[[ExportJob, BinaryIO], str], perm: Callable[[object, object], bool]):
-    _TYPES[ExportKind(kind)] = ExportType(build=build, perm=perm)
+def register(kind: str, *, build, perm, source_url=None):
+    _TYPES[ExportKind(kind)] = ExportType(build=build, perm=perm, source_url=source_url)
+
+
+def source_url(job: ExportJob) -> str:
+    """Where the person came from, or the mission's page; "" when neither is known."""
+    source = export_type(job.kind).source_url
+    if source is not None and job.mission_id:
+        return source(job)
+    return reverse("territoire:mission-detail", args=[job.mission_id]) if job.mission_id else ""
 
 
 def export_type(kind: str) -> ExportType:
@@ -234,6 +245,10 @@ def _build_pst_xml(job, out) -> str:
     return _pst_filename(pst, "xml")
 
 
-register(ExportKind.PST_CSV, build=_build_pst_csv, perm=access.can_view)
-register(ExportKind.PST_XLSX, build=_build_pst_xlsx, perm=access.can_view)
-register(ExportKind.PST_XML, build=_build_pst_xml, perm=access.can_view)
+def _pst_url(job) -> str:
+    return reverse("territoire:pst-detail", args=[job.mission_id, job.params["pst"]])
+
+
+register(ExportKind.PST_CSV, build=_build_pst_csv, perm=access.can_view, source_url=_pst_url)
+register(ExportKind.PST_XLSX, build=_build_pst_xlsx, perm=access.can_view, source_url=_pst_url)
+register(ExportKind.PST_XML, build=_build_pst_xml, perm=access.can_view, source_url=_pst_url)

@@ -24,6 +24,7 @@ def export_job(request, job_id):
     context = {
         "job": job,
         "stale": exports.is_stale(job),
+        "back_url": exports.source_url(job),
         "mission": job.mission,
         "commune": job.commune,
     }

@@ -81,7 +81,10 @@ def test_the_page_filters_travel_with_the_export(client, tenant_a, survey):
     assert "export.csv?service=Travaux" in page
     rows = csv_rows(download_export(client, export_url(tenant_a, questionnaire, "csv", "?service=Travaux")).content)
     assert [row[-2] for row in rows[1:]] == ["Travaux"]
-    assert ExportJob.objects.get().params == {"questionnaire": questionnaire.pk, "audience": "", "service": "Travaux"}
+    job = ExportJob.objects.get()
+    assert job.params == {"questionnaire": questionnaire.pk, "audience": "", "service": "Travaux"}
+    job_page = client.get(reverse("territoire:export-job", args=[job.pk])).content.decode()
+    assert "resultats/?service=Travaux" in job_page, "the way back keeps the filters"
 
 
 # --- Anonymous campaigns ------------------------------------------------------------------------

@@ -162,6 +162,7 @@ def test_the_export_button_asks_for_a_job_and_the_page_polls_until_done(client, 
     )
     page = client.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 2s"' in page and "L'export attend son tour" in page
+    assert f'href="{reverse("territoire:pst-detail", args=[tenant_a.mission.pk, pst.pk])}"' in page, "a way back"
     assert client.get(reverse("territoire:export-job-download", args=[job.pk])).status_code == 302
 
     exports.export_job_run(job_id=job.pk)
