@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DiagnosticsConfig(AppConfig):
     name = "diagnostics"
     verbose_name = _("Diagnostic")
+
+    def ready(self):
+        from diagnostics.exports import register_exports
+
+        register_exports()

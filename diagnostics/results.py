@@ -30,6 +30,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from pygal.style import Style
 
+from diagnostics.anonymity import breakdown_allowed
 from diagnostics.models import (
     TEXT_TYPES,
     Answer,
@@ -117,16 +118,6 @@ class QuestionResult:
     @property
     def total(self) -> int:
         return sum(self.answered.values())
-
-
-def breakdown_allowed(size: int) -> bool:
-    """May a group of ``size`` submitted responses to an anonymous campaign be shown on its own?
-
-    A group is what a filter or a column isolates: a service, an audience beside the others, an export
-    column. Below ``settings.ANONYMOUS_MIN_GROUP_SIZE`` (5 by default) it is not shown: its members
-    would recognise each other's answers. Named campaigns are not concerned.
-    """
-    return size >= settings.ANONYMOUS_MIN_GROUP_SIZE
 
 
 def _pct(n, total) -> float:

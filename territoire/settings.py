@@ -308,9 +308,9 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # WeasyPrint keeps the memory it takes: recycle worker processes.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 20)
+# A worker process that grew past this (a huge export, a PDF) is replaced after its task.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_MB", 512) * 1024  # in KiB
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A worker child that grew past this (KiB) is replaced after its task: bounded memory per process.
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 500_000)
 
 # Content Security Policy: everything is served by us; no inline script without a nonce.
 CONTENT_SECURITY_POLICY = {

@@ -2,6 +2,7 @@ import os
 
 from celery import shared_task
 
+from territoire import exports
 from territoire.services import platform_selfcheck, pst_import_analyse
 
 # Reading a 25 MB spreadsheet takes well under a minute; past these limits the file is refused (soft limit)
@@ -24,3 +25,9 @@ def selfcheck_task() -> dict:
 def pst_import_analyse_task(import_id: int) -> str:
     """Read an uploaded PST file and store its preview; returns the import's status."""
     return pst_import_analyse(import_id=import_id).status
+
+
+@shared_task(name="territoire.export_run", soft_time_limit=exports.SOFT_TIME_LIMIT, time_limit=exports.TIME_LIMIT)
+def export_run_task(job_id: int) -> str:
+    """Build one export job's file (``territoire.exports.export_job_run``); a job already done is kept."""
+    return exports.export_job_run(job_id=job_id)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from territoire import views
 from territoire.views import accounts as account_views
+from territoire.views import exports as export_views
 from territoire.views import pst as pst_views
 
 territoire_patterns = [
@@ -46,6 +47,9 @@ territoire_patterns = [
     path(
         "missions/<int:mission_id>/pst/elements/<int:node_id>/themes/", pst_views.pst_node_tags, name="pst-node-tags"
     ),
+    path("exports/<int:job_id>/", export_views.export_job, name="export-job"),
+    path("exports/<int:job_id>/fichier/", export_views.export_job_download, name="export-job-download"),
+    path("exports/<int:job_id>/relancer/", export_views.export_job_retry, name="export-job-retry"),
 ]
 
 account_patterns = [

@@ -30,6 +30,8 @@ URL_KWARGS = {
     # Findings (tests/diagnostics/factories_findings.py).
     "finding_id": lambda tenant: _findings(tenant)["finding"].pk,
     "source_id": lambda tenant: _findings(tenant)["source"].pk,
+    # Export jobs (tests/territoire/factories.py): asked by the commune's consultant.
+    "job_id": lambda tenant: _export_job(tenant).pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -83,6 +85,12 @@ def _pst_node(tenant):
     from tests.territoire.factories import PSTNodeFactory
 
     return PSTNodeFactory(pst=_pst(tenant))
+
+
+def _export_job(tenant):
+    from tests.territoire.factories import ExportJobFactory
+
+    return ExportJobFactory(commune=tenant.commune, mission=tenant.mission, requested_by=tenant.consultant)
 
 
 def _diagnostics(tenant):

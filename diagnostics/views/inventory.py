@@ -3,10 +3,6 @@
 Everybody in the commune reads it; consultants and staff keep it up to date (``can_contribute``).
 """
 
-import csv
-from datetime import date
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -21,7 +17,7 @@ from diagnostics.alerts import alerts, load_inventory
 from diagnostics.diagram import DiagramUnavailable, render_svg
 from diagnostics.forms_inventory import FlowForm, NeedsForm, SystemForm
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory
-from territoire import access
+from territoire import access, spreadsheets
 
 
 def _mission(request, mission_id, perm=access.can_view):
@@ -215,50 +211,30 @@ def _export_rows(systems, flows):
         ]
 
 
-def _csv_value(value):
-    """Belgian spreadsheet conventions: 21/11/2026 and 1250,00."""
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return value
+INVENTORY_WIDTHS = (28, 26, 20, 28, 14, 14, 24, 12, 12, 14, 40)
+COST_COLUMN = 4
 
 
 def inventory_export(request, mission_id):
+    """Small (one row per tool of the commune): written in the request, through the shared writer."""
     mission = _mission(request, mission_id)
     systems, flows, _needs = load_inventory(mission.commune)
     fmt = request.GET.get("format", "xlsx")
     stem = f"inventaire-{mission.commune.code}-{timezone.localdate():%Y%m%d}"
     headers = [str(label) for _key, label in EXPORT_COLUMNS]
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response = HttpResponse(content_type=spreadsheets.CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(headers)
-        for row in _export_rows(systems, flows):
-            writer.writerow([_csv_value(v) for v in row])
+        spreadsheets.write_csv(response, headers, _export_rows(systems, flows))
         return response
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Inventaire")[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in _export_rows(systems, flows):
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        row[4].number_format = '#,##0.00 "€"'
-        row[5].number_format = "DD/MM/YYYY"
-    for column, width in zip("ABCDEFGHIJK", (28, 26, 20, 28, 14, 14, 24, 12, 12, 14, 40), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    sheet = spreadsheets.Sheet(
+        title=_("Inventaire"),
+        header=headers,
+        rows=_export_rows(systems, flows),
+        widths=INVENTORY_WIDTHS,
+        formats={COST_COLUMN: spreadsheets.AMOUNT_FORMAT},
+    )
+    response = HttpResponse(content_type=spreadsheets.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    workbook.save(response)
+    spreadsheets.write_xlsx(response, [sheet])
     return response

@@ -1,14 +1,13 @@
 """Results of a questionnaire (charts, comparison of audiences, maturity) and their exports."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils.text import slugify
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from diagnostics.exports import export_csv, export_xlsx
 from diagnostics.models import Audience
 from diagnostics.results import questionnaire_results
 from diagnostics.views.common import load_questionnaire
-from territoire import access
+from territoire import access, exports
+from territoire.models import ExportKind
 
 
 def _filters(request) -> dict:
@@ -36,16 +35,18 @@ def questionnaire_results_view(request, mission_id, questionnaire_id):
     )
 
 
+EXPORT_KINDS = {"csv": ExportKind.RESPONSES_CSV, "xlsx": ExportKind.RESPONSES_XLSX}
+
+
+@require_POST
 def questionnaire_export(request, mission_id, questionnaire_id, fmt):
+    """Ask for the export of the responses (the page's filters ride in the query string); the job's page offers it."""
     questionnaire = load_questionnaire(request, mission_id, questionnaire_id, perm=access.can_see_results)
-    filters = _filters(request)
-    name = slugify(questionnaire.title)[:60] or "questionnaire"
-    if fmt == "xlsx":
-        content = export_xlsx(questionnaire, **filters)
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    else:
-        response = HttpResponse(export_csv(questionnaire, **filters), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="reponses-{name}.{fmt}"'
-    return response
+    job = exports.export_job_request(
+        commune=questionnaire.mission.commune,
+        mission=questionnaire.mission,
+        kind=EXPORT_KINDS[fmt],
+        params={"questionnaire": questionnaire.pk, **_filters(request)},
+        by=request.user,
+    )
+    return redirect("territoire:export-job", job.pk)

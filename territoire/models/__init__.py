@@ -15,6 +15,7 @@ from territoire.models.core import (
     TimeStampedModel,
     default_planned_end,
 )
+from territoire.models.exports import ExportJob, ExportJobQuerySet, ExportKind, ExportStatus
 from territoire.models.pst import (
     PST,
     BudgetSource,
@@ -38,6 +39,10 @@ __all__ = [
     "BudgetSource",
     "Commune",
     "CommuneQuerySet",
+    "ExportJob",
+    "ExportJobQuerySet",
+    "ExportKind",
+    "ExportStatus",
     "Membership",
     "Mission",
     "MissionQuerySet",

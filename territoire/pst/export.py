@@ -1,11 +1,11 @@
-"""A PST → XLSX or CSV, one row per action and objective it serves; re-importing the file changes nothing."""
+"""A PST → XLSX or CSV, one row per action and objective it serves; re-importing the file changes nothing.
 
-import csv
-import io
-from decimal import Decimal
+Both go through ``territoire.spreadsheets`` (formula neutralisation, Belgian formats).
+"""
 
 from django.utils.translation import gettext as _
 
+from territoire import spreadsheets
 from territoire.models import NodeLevel, PSTNodeLink, SmartDimension, SmartTheme
 
 
@@ -82,54 +82,20 @@ def _row(os_node, oo_node, action):
     ]
 
 
-FORMULA_START = ("=", "+", "@")
+AMOUNT_COLUMN = 12
+WIDTHS = [9, 8, 40, 9, 40, 10, 50, 20, 20, 20, 12, 12, 14, 18, 14, 10, 6, 16, 16, 20, 16]
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, int | float | Decimal):
-        return str(value).replace(".", ",")
-    # A title starting with « = » must not become a formula in the commune's spreadsheet (CSV injection).
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+def write_csv(out, nodes) -> None:
+    spreadsheets.write_csv(out, headers(), rows(nodes))
 
 
-def to_csv(nodes) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers())
-    for row in rows(nodes):
-        writer.writerow([_csv_value(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def to_xlsx(nodes, title: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = title[:31] or "PST"
-    sheet.append(headers())
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(nodes):
-        sheet.append(row)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"  # text from the PST, never a formula
-        row[10].number_format = row[11].number_format = "DD/MM/YYYY"
-        row[12].number_format = '#,##0.00 "€"'
-    for letter, width in zip(
-        "ABCDEFGHIJKLMNOPQRSTU",
-        [9, 8, 40, 9, 40, 10, 50, 20, 20, 20, 12, 12, 14, 18, 14, 10, 6, 16, 16, 20, 16],
-        strict=True,
-    ):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+def write_xlsx(out, nodes, title: str) -> None:
+    sheet = spreadsheets.Sheet(
+        title=spreadsheets.sheet_title(title, default="PST"),
+        header=headers(),
+        rows=rows(nodes),
+        widths=WIDTHS,
+        formats={AMOUNT_COLUMN: spreadsheets.AMOUNT_FORMAT},
+    )
+    spreadsheets.write_xlsx(out, [sheet])

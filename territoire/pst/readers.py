@@ -5,6 +5,7 @@ import io
 
 from django.utils.translation import gettext as _
 
+from territoire import spreadsheets
 from territoire.pst import PSTFileError, zipguard
 from territoire.pst.grid import MAX_COLUMNS, MAX_ROWS, Grid, is_blank
 
@@ -134,7 +135,8 @@ def read_csv(data: bytes) -> Grid:
                     row.pop()
                 if len(row) > MAX_COLUMNS:
                     raise grid.too_wide(reader.line_num, len(row) - 1)
-            grid.add(row)
+            # Our own CSV exports neutralise formulas with an apostrophe: reading them back removes it.
+            grid.add([spreadsheets.unneutralise(cell) for cell in row])
     except csv.Error as error:
         raise PSTFileError(
             _("Le CSV est mal formé (ligne %(row)s) : %(error)s.") % {"row": reader.line_num, "error": error}

@@ -11,16 +11,15 @@ tagging to consultants (``can_manage_mission``). PSTs, imports and nodes are loa
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from territoire import access, services
-from territoire.models import PST, NodeLevel, PSTImport, PSTNode, PSTNodeLink, PSTNodeTag
-from territoire.pst import ecomptes, export, selectors
+from territoire import access, exports, services
+from territoire.models import PST, ExportKind, NodeLevel, PSTImport, PSTNode, PSTNodeLink, PSTNodeTag
+from territoire.pst import selectors
 from territoire.pst.forms import ConfirmForm, MappingForm, PSTUploadForm, TagForm, TreeFilterForm, flagged_nodes
 
 ERRORS_SHOWN = 200
@@ -277,28 +276,19 @@ def pst_node_tags(request, mission_id, node_id):
     return redirect("territoire:pst-node", mission.pk, node.pk)
 
 
+EXPORT_KINDS = {"csv": ExportKind.PST_CSV, "xlsx": ExportKind.PST_XLSX, "xml": ExportKind.PST_XML}
+
+
+@require_POST
 def pst_export(request, mission_id, pst_id, file_format):
+    """Ask for the export; the worker builds it and the job's page offers the file."""
     mission = access.load_mission(request.user, mission_id)
     pst = _load_pst(request, mission, pst_id)
-    nodes = list(
-        PSTNode.objects.filter(pst=pst)
-        .order_by("position")
-        .prefetch_related(
-            "links",
-            "tags",
-            "budget_lines",
-            Prefetch("objectives", queryset=PSTNode.objects.only("id", "parent_id", "code", "title")),
-        )
+    job = exports.export_job_request(
+        commune=mission.commune,
+        mission=mission,
+        kind=EXPORT_KINDS[file_format],
+        params={"pst": pst.pk},
+        by=request.user,
     )
-    name = slugify(f"pst-{mission.commune.name}-{pst.legislature}")
-    if file_format == "csv":
-        response = HttpResponse(export.to_csv(nodes), content_type="text/csv; charset=utf-8")
-    elif file_format == "xlsx":
-        response = HttpResponse(
-            export.to_xlsx(nodes, f"PST {pst.legislature}"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    else:
-        response = HttpResponse(ecomptes.export(pst, nodes), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
-    return response
+    return redirect("territoire:export-job", job.pk)

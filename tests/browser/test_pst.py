@@ -146,3 +146,28 @@ def test_reimport_shows_codes_that_now_mean_something_else_and_drops_their_tags(
     expect(page.get_by_role("status").filter(has_text="2 mis à jour")).to_be_visible()
     assert not PSTNodeTag.objects.exists()
     assert PSTNode.objects.get(code="A.1.1.1").title == "Créer un guichet en ligne"
+
+
+def test_an_export_page_follows_the_job_until_the_file_is_ready(page, live_server, login, screenshot, tenant):
+    """The job page polls with htmx: the worker finishing shows the download without a reload."""
+    from territoire import exports
+    from territoire.models import ExportJob, ExportStatus
+    from tests.territoire.factories import pst_tree
+
+    pst, *_ = pst_tree(tenant.commune)
+    login(tenant.staff)
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/{pst.pk}/")
+    page.get_by_role("button", name="CSV").click()
+    expect(page.get_by_text("Votre fichier est prêt.")).to_be_visible()  # tasks run in-process here
+    job = ExportJob.objects.get()
+    job.status, job.file, job.filename = ExportStatus.PENDING, "", ""
+    job.save(update_fields=["status", "file", "filename"])
+    page.reload()
+    expect(page.get_by_text("L'export attend son tour…")).to_be_visible()
+    screenshot("export-pending")
+    exports.export_job_run(job_id=job.pk)  # as the worker would
+    expect(page.get_by_text("Votre fichier est prêt.")).to_be_visible(timeout=10_000)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger pst-val-dourthe-2024-2030.csv").click()
+    assert download.value.suggested_filename == "pst-val-dourthe-2024-2030.csv"
+    screenshot("export-ready")

@@ -136,8 +136,10 @@ def test_consultant_reads_results_with_comparison_and_radar(page, live_server, l
     page.get_by_label("Public", exact=True).select_option("college")
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_role("heading", name="Comparaison des publics")).to_have_count(0)
+    page.get_by_role("button", name="Exporter (XLSX)").click()
+    expect(page.get_by_text("Votre fichier est prêt.")).to_be_visible()
     with page.expect_download() as download:
-        page.get_by_role("link", name="Exporter (XLSX)").click()
+        page.get_by_role("link", name=re.compile("Télécharger")).click()
     assert download.value.suggested_filename.endswith(".xlsx")
 
 

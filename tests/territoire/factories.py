@@ -1,9 +1,11 @@
-"""Factories of the PST: a PST, its nodes, an import."""
+"""Factories of the PST: a PST, its nodes, an import; an export job."""
+
+import json
 
 import factory
 from django.core.files.base import ContentFile
 
-from territoire.models import PST, NodeLevel, PSTImport, PSTNode
+from territoire.models import PST, ExportJob, ExportKind, ExportStatus, NodeLevel, PSTImport, PSTNode
 from tests.factories import CommuneFactory
 
 
@@ -79,3 +81,18 @@ def pst_tree(commune, *, actions_per_oo=2):
                 )
             )
     return pst, os_node, oos, actions
+
+
+class ExportJobFactory(factory.django.DjangoModelFactory):
+    """A finished PST export of the commune, asked by ``requested_by``."""
+
+    class Meta:
+        model = ExportJob
+
+    commune = factory.SubFactory(CommuneFactory)
+    kind = ExportKind.PST_CSV
+    params = factory.LazyAttribute(lambda job: {"pst": PSTFactory(commune=job.commune).pk})
+    params_key = factory.LazyAttribute(lambda job: json.dumps(job.params, sort_keys=True, separators=(",", ":")))
+    status = ExportStatus.DONE
+    filename = "pst.csv"
+    file = factory.LazyAttribute(lambda job: ContentFile(b"Volet;Code OS\r\n", name=job.filename))
