@@ -152,6 +152,10 @@ class CampaignForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
 
+    def clean_title(self):
+        # The title becomes the subject of the invitations: one line, whatever was pasted.
+        return " ".join(self.cleaned_data["title"].split())
+
     def clean(self):
         data = super().clean()
         if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
