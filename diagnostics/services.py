@@ -19,6 +19,7 @@ from diagnostics.models import (
     SCORED_TYPES,
     Campaign,
     Choice,
+    FindingSource,
     Invitation,
     Question,
     Questionnaire,
@@ -26,6 +27,7 @@ from diagnostics.models import (
     Response,
     Section,
 )
+from diagnostics.services_findings import citation_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +151,15 @@ def questionnaire_update(*, questionnaire: Questionnaire, by, title: str, descri
 def questionnaire_delete(*, questionnaire: Questionnaire, by) -> None:
     if questionnaire.campaigns.exists():
         raise StructureLocked(_("Ce questionnaire a des campagnes : il ne peut pas être supprimé."))
+    _refuse_if_cited(FindingSource.objects.filter(question__questionnaire=questionnaire), questionnaire)
     questionnaire.delete()
+
+
+def _refuse_if_cited(sources, subject) -> None:
+    """A question cited by a finding is not deleted, alone or with its section or questionnaire."""
+    refusal = citation_refusal(sources, subject)
+    if refusal:
+        raise StructureLocked(refusal)
 
 
 # --- Sections -----------------------------------------------------------------------------------
@@ -172,6 +182,7 @@ def section_delete(*, section: Section, by) -> None:
         raise StructureLocked(_("Des réponses existent déjà : une section ne peut plus être supprimée."))
     if section.questionnaire.sections.count() == 1:
         raise StructureLocked(_("Un questionnaire garde au moins une section."))
+    _refuse_if_cited(FindingSource.objects.filter(question__section=section), section)
     section.delete()
 
 
@@ -316,6 +327,7 @@ def question_delete(*, question: Question, by) -> None:
         raise StructureLocked(
             _("Des réponses existent déjà : une question ne peut plus être supprimée. Dupliquez le questionnaire.")
         )
+    _refuse_if_cited(question.finding_sources.all(), question)
     question.delete()
 
 
@@ -432,9 +444,7 @@ def invitations_claim(*, campaign: Campaign) -> list[Invitation]:
             .filter(campaign=campaign, sent_at__isnull=True)
             .values_list("pk", flat=True)
         )
-    claimed = [
-        pk for pk in candidates if Invitation.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=now)
-    ]
+    claimed = [pk for pk in candidates if Invitation.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=now)]
     return list(Invitation.objects.filter(pk__in=claimed).order_by("pk"))
 
 

@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from diagnostics.models import CardVote, ChallengeCard, Workshop
+from diagnostics.services_findings import citation_refusal
 
 WORKSHOP_FIELDS = (
     "title",
@@ -77,6 +78,9 @@ def card_delete(*, card: ChallengeCard) -> None:
     workshop = _lock(card.workshop)
     if workshop.phase == Workshop.Phase.CLOSED:
         raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
+    refusal = citation_refusal(card.finding_sources.all(), card)
+    if refusal:
+        raise ValidationError(refusal)
     card.delete()
     _rerank(workshop)
 

@@ -1,6 +1,6 @@
 """Filling a questionnaire in the browser, without an account.
 
-``/r/<token>/`` takes an invitation's token (the response is created on first opening: the
+``/r/<token>/`` takes an invitation's token (a GET writes nothing; the first POST creates the response: the
 invitation then counts as "started") or a response's own resume token (public and logged-in
 responses). ``/p/<public_token>/`` is a campaign's public link: one response per browser session,
 behind a honeypot field and a per-address rate limit.
@@ -24,6 +24,7 @@ from diagnostics.answering import (
     AnswerRefused,
     answer_save,
     is_visible,
+    parse_answer,
     response_submit,
 )
 from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
@@ -34,26 +35,35 @@ SESSION_KEY = "diagnostics_responses"
 PUBLIC_STARTS_PER_HOUR = 30
 
 
-def _response_for(token: str) -> Response:
+def _find(token: str) -> tuple[Campaign, Invitation | None, Response | None]:
+    """The campaign, invitation and response a token names, read only; Http404 when it names none.
+
+    An invitation's response may not exist yet: a GET shows the questionnaire without writing, the
+    first POST creates it (:func:`_start`).
+    """
     related = ("campaign__questionnaire", "campaign__mission__commune")
     invitation = Invitation.objects.select_related(*related, "response").filter(token=token).first()
     if invitation is not None:
         response = getattr(invitation, "response", None)
         if response is not None:
             response.campaign = invitation.campaign
-            return response
-        try:
-            with transaction.atomic():
-                response, _created = Response.objects.get_or_create(
-                    invitation=invitation, defaults={"campaign": invitation.campaign, "service": invitation.service}
-                )
-        except IntegrityError:  # two first openings at once: the other one created it
-            response = Response.objects.get(invitation=invitation)
-        response.campaign = invitation.campaign
-        return response
+        return invitation.campaign, invitation, response
     response = Response.objects.select_related(*related).filter(token=token).first()
     if response is None:
         raise Http404(_("Ce lien n'existe pas ou plus."))
+    return response.campaign, None, response
+
+
+def _start(invitation: Invitation) -> Response:
+    """The invitation's response, created by the respondent's first POST (it then counts as started)."""
+    try:
+        with transaction.atomic():
+            response, _created = Response.objects.get_or_create(
+                invitation=invitation, defaults={"campaign": invitation.campaign, "service": invitation.service}
+            )
+    except IntegrityError:  # two first saves at once: the other one created it
+        response = Response.objects.get(invitation=invitation)
+    response.campaign = invitation.campaign
     return response
 
 
@@ -138,18 +148,19 @@ def _values(response) -> dict:
 @login_not_required
 def fill(request, token):
     try:
-        response = _response_for(token)
+        campaign, invitation, response = _find(token)
     except Http404:
         return _unknown(request)
-    campaign = response.campaign
     questionnaire = campaign.questionnaire
-    if response.submitted_at:
+    if response is not None and response.submitted_at:
         return render(request, "diagnostics/respond/thanks.html", {"campaign": campaign, "response": response})
     if not campaign.is_open:
         return _closed_page(request, campaign, response)
     errors = {}
     number = None
     if request.method == "POST":
+        if response is None:
+            response = _start(invitation)
         go = request.POST.get("go", "next")
         try:
             number = int(request.POST.get("section", "1"))
@@ -191,12 +202,11 @@ def fill(request, token):
                 response_touch(response=response, section=number)
                 return redirect(f"{request.path}?section={number}")
     else:
-        values = _values(response)
+        # A GET writes nothing: where the respondent is is recorded by the POSTs (next, previous, submit).
+        values = _values(response) if response is not None else {}
     context = section_page_context(
         request, questionnaire=questionnaire, response=response, values=values, errors=errors, number=number
     )
-    if request.method == "GET" and response.last_section != context["number"]:
-        response_touch(response=response, section=context["number"])
     context.update({"campaign": campaign, "token": token, "commune": None})
     return render(request, "diagnostics/respond/fill.html", context, status=400 if errors else 200)
 
@@ -206,11 +216,11 @@ def fill(request, token):
 def answer(request, token, question_id):
     """Autosave of one answer (htmx): a small "enregistré" state or the error next to the question."""
     try:
-        response = _response_for(token)
+        campaign, invitation, response = _find(token)
     except Http404:
         return _unknown(request)
     question = (
-        Question.objects.filter(questionnaire_id=response.campaign.questionnaire_id, pk=question_id)
+        Question.objects.filter(questionnaire_id=campaign.questionnaire_id, pk=question_id)
         .prefetch_related("choices")
         .first()
     )
@@ -219,6 +229,12 @@ def answer(request, token, question_id):
         context["error"] = _("Cette question ne fait pas partie du questionnaire.")
         return render(request, "diagnostics/respond/saved.html", context, status=404)
     try:
+        if response is None:
+            # The first autosave of an invitation starts its response, unless it would be refused anyway.
+            parse_answer(question, request.POST, question.choices.all())
+            if not campaign.is_open:
+                raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
+            response = _start(invitation)
         answer_save(response=response, question=question, data=request.POST, choices=question.choices.all())
     except AnswerError as exc:
         context["error"] = str(exc)

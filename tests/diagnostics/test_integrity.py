@@ -263,9 +263,7 @@ def test_deleting_a_cited_question_is_refused_with_the_findings(client, tenant_a
     FindingSource.objects.create(finding=finding, kind=SourceKind.QUESTION, question=q["likert"])
     client.force_login(tenant_a.consultant)
     args = [tenant_a.mission.pk, questionnaire.pk]
-    result = client.post(
-        reverse("diagnostics:question-delete", args=[*args, q["likert"].pk]), HTTP_HX_REQUEST="true"
-    )
+    result = client.post(reverse("diagnostics:question-delete", args=[*args, q["likert"].pk]), HTTP_HX_REQUEST="true")
     assert "Vision numérique floue" in result.content.decode()
     assert Question.objects.filter(pk=q["likert"].pk).exists()
     # Nor through its section or its questionnaire.
