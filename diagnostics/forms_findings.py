@@ -41,7 +41,7 @@ def parse_source(mission, value: str) -> SourceRef:
         raise ValidationError(_("Source de constat inconnue."))
     if kind == SourceKind.ALERT:
         return check_source(mission, SourceRef(kind, key=ref))
-    if not ref.isdigit():
+    if not (ref.isascii() and ref.isdigit()) or len(ref) > 18:  # "²" is a digit to str.isdigit, not to int()
         raise ValidationError(OTHER_COMMUNE)
     obj = source_querysets(mission)[kind].filter(pk=int(ref)).first()
     if obj is None:

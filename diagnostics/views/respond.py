@@ -145,6 +145,24 @@ def _values(response) -> dict:
     return dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
 
 
+def _check_new_page(questions, data, *, required: bool) -> tuple[dict, dict]:
+    """The errors and the answers of a page posted before any response exists (nothing is written)."""
+    errors, values = {}, {}
+    for question in questions:
+        try:
+            parsed = parse_answer(question, data, question.choices.all())
+        except AnswerError as exc:
+            errors[question.pk] = str(exc)
+            continue
+        if parsed is not None:
+            values[question.pk] = parsed.value
+    if required:
+        for question in questions:
+            if question.required and question.pk not in values and is_visible(question, values):
+                errors.setdefault(question.pk, _("Cette question est obligatoire."))
+    return errors, values
+
+
 @login_not_required
 def fill(request, token):
     try:
@@ -159,8 +177,6 @@ def fill(request, token):
     errors = {}
     number = None
     if request.method == "POST":
-        if response is None:
-            response = _start(invitation)
         go = request.POST.get("go", "next")
         try:
             number = int(request.POST.get("section", "1"))
@@ -169,6 +185,20 @@ def fill(request, token):
         sections = list(sections_with_questions(questionnaire))
         number = min(max(number, 1), len(sections))
         page_questions = list(sections[number - 1].questions.all())
+        if response is None:
+            # Not started yet: the response is created only for a page that will be saved, never for
+            # a page refused or a move between empty pages.
+            errors, values = _check_new_page(page_questions, request.POST, required=go != "prev")
+            if errors:
+                context = section_page_context(
+                    request, questionnaire=questionnaire, response=None, values=values, errors=errors, number=number
+                )
+                context.update({"campaign": campaign, "token": token, "commune": None})
+                return render(request, "diagnostics/respond/fill.html", context, status=400)
+            if not values and go != "submit":
+                number = min(max(number - 1 if go == "prev" else number + 1, 1), len(sections))
+                return redirect(f"{request.path}?section={number}")
+            response = _start(invitation)
         try:
             for question in page_questions:
                 try:
@@ -231,7 +261,8 @@ def answer(request, token, question_id):
     try:
         if response is None:
             # The first autosave of an invitation starts its response, unless it would be refused anyway.
-            parse_answer(question, request.POST, question.choices.all())
+            if parse_answer(question, request.POST, question.choices.all()) is None:
+                return render(request, "diagnostics/respond/saved.html", context)  # nothing given, nothing to save
             if not campaign.is_open:
                 raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
             response = _start(invitation)

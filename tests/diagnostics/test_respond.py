@@ -121,11 +121,11 @@ def test_two_tabs_last_write_per_question_wins_and_stays_in_the_same_response(cl
 def test_the_response_is_named_by_the_url_never_by_a_form_field(client, setup):
     campaign, invitation, q = setup
     other = InvitationFactory(campaign=campaign)
-    client.post(reverse("respond:fill", args=[other.token]), {"section": "1", "go": "prev"})
+    autosave(client, other.token, q["short_text"], {f"q{q['short_text'].pk}": "Juriste"})  # starts it
     victim = Response.objects.get(invitation=other)
     autosave(client, invitation.token, q["likert"], {f"q{q['likert'].pk}": "3", "response": victim.pk})
-    assert not Answer.objects.filter(response=victim).exists()
-    assert Answer.objects.get().response.invitation == invitation
+    assert not Answer.objects.filter(response=victim, question=q["likert"]).exists()
+    assert Answer.objects.get(question=q["likert"]).response.invitation == invitation
 
 
 def submit(client, token):
@@ -235,7 +235,7 @@ def test_member_of_another_commune_cannot_answer(client, setup, tenant_b):
 
 def test_one_autosave_is_a_handful_of_queries(client, setup, django_assert_max_num_queries):
     campaign, invitation, q = setup
-    client.post(reverse("respond:fill", args=[invitation.token]), {"section": "1", "go": "prev"})  # starts it
+    autosave(client, invitation.token, q["short_text"], {f"q{q['short_text'].pk}": "Juriste"})  # starts it
     data = {f"q{q['multiple'].pk}": [q["multiple"].choices.first().pk]}
     # Seven statements; the other six are the SAVEPOINT/RELEASE that atomic blocks become inside a test.
     with django_assert_max_num_queries(13):
