@@ -27,6 +27,22 @@ def check_dates(form, *names) -> None:
         form.fields[name].validators.append(validate_plausible_date)
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses an id beyond 64 bits as it refuses "abc".
+
+    Django looks such ids up with ``pk__in``, which SQLite answers with an OverflowError (a 500).
+    """
+
+    def clean(self, value):
+        for pk in value or ():
+            text = str(pk).strip().lstrip("-")
+            if text.isascii() and text.isdigit() and int(text) > 2**63 - 1:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -49,6 +65,7 @@ class MissionForm(forms.ModelForm):
     class Meta:
         model = Mission
         fields = ["title", "description", "start_date", "planned_end_date", "referents"]
+        field_classes = {"referents": IdsField}
         widgets = {
             "start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),

@@ -282,3 +282,14 @@ def test_no_form_of_the_diagnostic_answers_500_or_writes_on_invalid_input(client
     )
     if refused:
         assert after == before, (url, post, {k: (before[k], after[k]) for k in before if before[k] != after[k]})
+
+
+def test_an_id_beyond_64_bits_is_refused_not_a_500(client, tenant_a):
+    huge = str(2**63)
+    client.force_login(tenant_a.consultant)
+    mission = client.post(reverse("territoire:mission-create", args=[tenant_a.commune.pk]), {"referents": huge})
+    finding = client.post(diag("finding-create", tenant_a), {"statement": "Constat", "objectives": huge})
+    assert (mission.status_code, finding.status_code) == (200, 200)
+    assert "n’est pas une valeur correcte" in unescape(finding.content.decode())
+    merge = client.post(diag("finding-merge", tenant_a), {"findings": [huge, "1"], "keep": huge})
+    assert merge.status_code == 302
