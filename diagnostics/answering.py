@@ -187,6 +187,38 @@ def answer_save(*, response: Response, question: Question, data, choices) -> Ans
     return answer
 
 
+def stored_score(question: Question, value) -> Decimal | None:
+    """The maturity score (0–100) of an answer already stored as ``value``; None when it has none.
+
+    The same scale as :func:`parse_answer`, read back from the canonical JSON of the answer.
+    """
+    try:
+        if question.type in (QuestionType.LIKERT, QuestionType.RATING):
+            low, high = (1, 5) if question.type == QuestionType.LIKERT else (0, 10)
+            return _score((int(value) - low) / (high - low))
+        if question.type == QuestionType.YES_NO:
+            return _score(1 if value else 0)
+        if question.type == QuestionType.MATRIX and value:
+            cells = [int(v) for v in value.values()]
+            return _score(sum((v - 1) / 4 for v in cells) / len(cells))
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return None
+
+
+def answer_scores_recompute(*, question: Question) -> int:
+    """Rewrite the stored scores of the question's answers after its maturity flag changed.
+
+    Counting for maturity fills ``score`` from each stored value; not counting empties it, so that
+    results and the synthesis never mix answers scored under two rules. Returns the rows rewritten.
+    """
+    answers = list(Answer.objects.filter(question=question).only("pk", "value", "score"))
+    for answer in answers:
+        answer.score = stored_score(question, answer.value) if question.counts_for_maturity else None
+    Answer.objects.bulk_update(answers, ["score"], batch_size=500)
+    return len(answers)
+
+
 def is_visible(question: Question, values: dict) -> bool:
     """Whether a question is shown, given the respondent's answers (question id → value)."""
     choice_id = question.show_if_choice_id

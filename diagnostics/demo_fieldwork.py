@@ -18,6 +18,7 @@ from diagnostics.models import (
     ChallengeCard,
     DataFlow,
     DigitalSystem,
+    FindingSource,
     FunctionCategory,
     Initiative,
     Interview,
@@ -291,6 +292,8 @@ def _initiatives(commune):
 
 
 def _interviews(ctx, mission, guide):
+    # Cited interviews cannot be deleted: the demo's citations go first (demo_findings rebuilds them after).
+    FindingSource.objects.filter(interview__mission=mission).delete()
     Interview.objects.filter(mission=mission).delete()
     InterviewTarget.objects.update_or_create(mission=mission, defaults={"target": 10})
     members = {
@@ -337,6 +340,7 @@ def _interviews(ctx, mission, guide):
 
 
 def _workshop(mission, *, seed: int):
+    FindingSource.objects.filter(card__workshop__mission=mission, card__workshop__title=WORKSHOP_TITLE).delete()
     Workshop.objects.filter(mission=mission, title=WORKSHOP_TITLE).delete()
     rng = random.Random(seed)
     workshop = Workshop.objects.create(

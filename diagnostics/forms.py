@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,15 +12,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.builtin import BUILTIN_TEMPLATES
-from diagnostics.models import CHOICE_TYPES, Audience, Choice, QuestionType
+from diagnostics.models import CHOICE_TYPES, Audience, Choice, Questionnaire, QuestionType
+from territoire.forms import validate_plausible_date
 from territoire.models import SmartDimension, SmartTheme
 
 MAX_INVITATIONS = 2000
+NUMBER_LIMIT = Decimal("9999999999")  # answers to a number question stay below 1e10
 
 
 class QuestionnaireForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TemplateChoiceForm(forms.Form):
+    """One of the consultant's own templates (never another person's): an id that is not one is refused."""
+
+    template_id = forms.ModelChoiceField(
+        label=_("Modèle"),
+        queryset=Questionnaire.objects.none(),
+        error_messages={"invalid_choice": _("Ce modèle n'existe pas ou n'est pas l'un des vôtres.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template_id"].queryset = Questionnaire.objects.templates_of(user)
 
 
 class BuiltinForm(forms.Form):
@@ -58,8 +75,14 @@ class QuestionForm(forms.Form):
         label=_("Lignes de la matrice (une par ligne)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     unit = forms.CharField(label=_("Unité"), required=False, max_length=20)
-    min = forms.DecimalField(label=_("Minimum"), required=False)
-    max = forms.DecimalField(label=_("Maximum"), required=False)
+    # Bounds stay within what an answer may hold (see diagnostics.answering): 1e400 is refused here,
+    # never turned into an infinite float in the question's config.
+    min = forms.DecimalField(
+        label=_("Minimum"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, decimal_places=4
+    )
+    max = forms.DecimalField(
+        label=_("Maximum"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, decimal_places=4
+    )
     dimension = forms.ChoiceField(label=_("Dimension"), required=False, choices=[("", "—"), *SmartDimension.choices])
     theme = forms.ChoiceField(label=_("Thématique"), required=False, choices=[("", "—"), *SmartTheme.choices])
     counts_for_maturity = forms.BooleanField(label=_("Compte pour le score de maturité"), required=False)
@@ -123,10 +146,14 @@ class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Intitulé"), max_length=200)
     audience = forms.ChoiceField(label=_("Public"), choices=Audience.choices)
     opens_at = forms.DateTimeField(
-        label=_("Ouverture"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Ouverture"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_plausible_date],
     )
     closes_at = forms.DateTimeField(
-        label=_("Clôture"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+        label=_("Clôture"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        validators=[validate_plausible_date],
     )
     anonymous = forms.BooleanField(
         label=_("Réponses anonymes"),
@@ -151,6 +178,10 @@ class CampaignForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+
+    def clean_title(self):
+        # The title becomes the subject of the invitations: one line, whatever was pasted.
+        return " ".join(self.cleaned_data["title"].split())
 
     def clean(self):
         data = super().clean()

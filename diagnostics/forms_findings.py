@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from diagnostics.alerts import inventory_alerts
 from diagnostics.models import ChallengeCard, Finding, Interview, Question, SourceKind
 from diagnostics.services_findings import SourceRef, check_objectives, check_source
+from territoire.forms import IdsField
 from territoire.models import NodeLevel, PSTNode
 
 OTHER_COMMUNE = gettext_lazy(
@@ -41,7 +42,7 @@ def parse_source(mission, value: str) -> SourceRef:
         raise ValidationError(_("Source de constat inconnue."))
     if kind == SourceKind.ALERT:
         return check_source(mission, SourceRef(kind, key=ref))
-    if not ref.isdigit():
+    if not (ref.isascii() and ref.isdigit()) or len(ref) > 18:  # "²" is a digit to str.isdigit, not to int()
         raise ValidationError(OTHER_COMMUNE)
     obj = source_querysets(mission)[kind].filter(pk=int(ref)).first()
     if obj is None:
@@ -64,6 +65,7 @@ class FindingForm(forms.ModelForm):
     class Meta:
         model = Finding
         fields = ["statement", "description", "theme", "dimension", "importance", "objectives"]
+        field_classes = {"objectives": IdsField}
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "objectives": forms.SelectMultiple(attrs={"size": 8}),
@@ -147,7 +149,7 @@ class SourceForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    findings = forms.ModelMultipleChoiceField(queryset=Finding.objects.none(), label=gettext_lazy("Constats"))
+    findings = IdsField(queryset=Finding.objects.none(), label=gettext_lazy("Constats"))
     keep = forms.ModelChoiceField(queryset=Finding.objects.none(), label=gettext_lazy("Constat à garder"))
 
     def __init__(self, *args, mission, **kwargs):

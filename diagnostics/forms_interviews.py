@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import Interview, InterviewAudience, Interviewee, InterviewGuide, InterviewTarget
 from diagnostics.models.interviews import MAX_INTERVIEWEES
+from territoire.forms import check_dates
 from territoire.models import Membership, Role
 
 
@@ -34,6 +35,7 @@ class InterviewForm(forms.ModelForm):
         self.fields["guide"].queryset = InterviewGuide.objects.usable_by(user)
         self.fields["guide"].empty_label = _("— Sans guide —")
         self.fields["scheduled_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+        check_dates(self, "scheduled_at")
 
 
 class IntervieweeForm(forms.ModelForm):

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from diagnostics.models import DataFlow, DigitalSystem, Initiative, Need
-from territoire.forms import DateInput
+from territoire.forms import DateInput, check_dates
 
 SELF_FLOW_ERROR = _("Un flux relie deux outils différents : un outil ne s'envoie pas de données à lui-même.")
 
@@ -34,6 +34,7 @@ class SystemForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.commune = commune
         self.fields["yearly_cost"].widget.attrs.update({"min": 0, "step": "0.01"})
+        check_dates(self, "contract_end")
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -12,12 +12,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diagnostics.answering import answer_scores_recompute
 from diagnostics.builtin import BUILTIN_TEMPLATES, template_sections
 from diagnostics.models import (
     CHOICE_TYPES,
     SCORED_TYPES,
     Campaign,
     Choice,
+    FindingSource,
     Invitation,
     Question,
     Questionnaire,
@@ -25,6 +27,7 @@ from diagnostics.models import (
     Response,
     Section,
 )
+from diagnostics.services_findings import citation_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +151,15 @@ def questionnaire_update(*, questionnaire: Questionnaire, by, title: str, descri
 def questionnaire_delete(*, questionnaire: Questionnaire, by) -> None:
     if questionnaire.campaigns.exists():
         raise StructureLocked(_("Ce questionnaire a des campagnes : il ne peut pas être supprimé."))
+    _refuse_if_cited(FindingSource.objects.filter(question__questionnaire=questionnaire), questionnaire)
     questionnaire.delete()
+
+
+def _refuse_if_cited(sources, subject) -> None:
+    """A question cited by a finding is not deleted, alone or with its section or questionnaire."""
+    refusal = citation_refusal(sources, subject)
+    if refusal:
+        raise StructureLocked(refusal)
 
 
 # --- Sections -----------------------------------------------------------------------------------
@@ -171,6 +182,7 @@ def section_delete(*, section: Section, by) -> None:
         raise StructureLocked(_("Des réponses existent déjà : une section ne peut plus être supprimée."))
     if section.questionnaire.sections.count() == 1:
         raise StructureLocked(_("Un questionnaire garde au moins une section."))
+    _refuse_if_cited(FindingSource.objects.filter(question__section=section), section)
     section.delete()
 
 
@@ -252,6 +264,7 @@ def question_update(
             raise StructureLocked(_("Des réponses existent déjà : la condition d'affichage ne peut plus changer."))
     if type not in SCORED_TYPES:
         counts_for_maturity = False
+    rescore = counts_for_maturity != question.counts_for_maturity
     question.text, question.help_text, question.required, question.type = text, help_text, required, type
     question.dimension, question.theme, question.counts_for_maturity = dimension, theme, counts_for_maturity
     question.config, question.show_if_choice = config, show_if_choice
@@ -273,6 +286,10 @@ def question_update(
         _replace_choices(question, choice_labels, other_label, locked=locked)
     elif type not in CHOICE_TYPES and not locked:
         question.choices.all().delete()
+    if rescore:
+        # Answers already stored were scored under the old flag: maturity figures must follow the new one.
+        count = answer_scores_recompute(question=question)
+        logger.info("question_rescored question=%s answers=%s by=%s", question.pk, count, by.pk)
     return question
 
 
@@ -310,6 +327,7 @@ def question_delete(*, question: Question, by) -> None:
         raise StructureLocked(
             _("Des réponses existent déjà : une question ne peut plus être supprimée. Dupliquez le questionnaire.")
         )
+    _refuse_if_cited(question.finding_sources.all(), question)
     question.delete()
 
 
@@ -411,9 +429,28 @@ def campaign_remind(*, campaign: Campaign, by) -> int:
     return pending
 
 
-def invitation_mark_sent(*, invitation_ids, reminder: bool = False) -> int:
-    field = "reminded_at" if reminder else "sent_at"
-    return Invitation.objects.filter(pk__in=invitation_ids).update(**{field: timezone.now()})
+def invitations_claim(*, campaign: Campaign) -> list[Invitation]:
+    """Claim the campaign's invitations not sent yet, for one sending run; returns the claimed rows.
+
+    Each row is claimed by a conditional ``UPDATE … SET sent_at = now WHERE sent_at IS NULL``: its
+    row count says which run won, so two overlapping runs (a double click, a retried task) never
+    mail a person twice, on PostgreSQL as on SQLite. On PostgreSQL ``skip_locked`` also lets the
+    second run pass over the rows the first one is claiming instead of waiting for them.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        candidates = list(
+            Invitation.objects.select_for_update(skip_locked=True)
+            .filter(campaign=campaign, sent_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+    claimed = [pk for pk in candidates if Invitation.objects.filter(pk=pk, sent_at__isnull=True).update(sent_at=now)]
+    return list(Invitation.objects.filter(pk__in=claimed).order_by("pk"))
+
+
+def invitations_release(*, invitation_ids) -> int:
+    """Give back claimed invitations whose e-mail could not be sent, so that a later run sends them."""
+    return Invitation.objects.filter(pk__in=invitation_ids).update(sent_at=None)
 
 
 # --- Responses by logged-in members ---------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from diagnostics.alerts import find_alert
 from diagnostics.models import ChallengeCard, Finding, FindingSource, Interview, Question, SourceKind
@@ -134,6 +135,28 @@ def finding_add_source(*, finding, source: SourceRef) -> FindingSource | None:
     if finding.is_merged:
         raise ValidationError(_("Ce constat a été fusionné : ajoutez la source au constat qui l'a absorbé."))
     return _add_source(finding, check_source(finding.mission, source))
+
+
+def citation_refusal(sources, subject) -> str:
+    """Why ``subject`` cannot be deleted: the findings citing it (``sources``, a FindingSource
+    queryset), named in French; empty when nothing cites it.
+
+    A cited question, interview or card is never deleted behind a finding's back (the foreign keys
+    are RESTRICT): the consultant removes the source from those findings first, knowingly.
+    """
+    statements = list(
+        Finding.objects.filter(sources__in=sources).distinct().order_by("pk").values_list("statement", flat=True)[:11]
+    )
+    if not statements:
+        return ""
+    named = ", ".join(f"« {s} »" for s in statements[:10]) + (" …" if len(statements) > 10 else "")
+    return ngettext(
+        "« %(subject)s » est cité par le constat %(findings)s : retirez-le des sources de ce constat avant de "
+        "le supprimer.",
+        "« %(subject)s » est cité par les constats %(findings)s : retirez-le des sources de ces constats avant de "
+        "le supprimer.",
+        len(statements),
+    ) % {"subject": subject, "findings": named}
 
 
 def finding_remove_source(*, source: FindingSource) -> None:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import GuideQuestion, Interview, Interviewee, InterviewGuide, InterviewTarget
 from diagnostics.models.interviews import MAX_INTERVIEWEES
+from diagnostics.services_findings import citation_refusal
 
 INTERVIEW_FIELDS = (
     "scheduled_at",
@@ -65,6 +66,10 @@ def interview_set_status(*, interview: Interview, status: str) -> None:
 
 
 def interview_delete(*, interview: Interview) -> None:
+    """Delete an interview, unless a finding cites it (ValidationError naming the findings)."""
+    refusal = citation_refusal(interview.finding_sources.all(), interview)
+    if refusal:
+        raise ValidationError(refusal)
     interview.delete()
 
 
@@ -111,7 +116,7 @@ def guide_copy(*, guide: InterviewGuide, author) -> InterviewGuide:
     return copy
 
 
-# The built-in guide every consultant starts from (created on first use, never edited in place).
+# The built-in guide every consultant starts from (seeded by a migration, never edited in place).
 BUILTIN_GUIDE_TITLE = "Guide d'entretien territoire intelligent"
 BUILTIN_GUIDE_INTRO = (
     "Merci de nous recevoir. Cet entretien d'environ une heure nourrit le diagnostic « territoire intelligent » "
@@ -142,8 +147,14 @@ BUILTIN_GUIDE_QUESTIONS = {
 }
 
 
+def guide_builtin() -> InterviewGuide | None:
+    """The built-in guide, read only: pages opened with GET never create it (the migration does)."""
+    return InterviewGuide.objects.filter(author__isnull=True, title=BUILTIN_GUIDE_TITLE).first()
+
+
 @transaction.atomic
 def guide_ensure_builtin() -> InterviewGuide:
+    """The built-in guide, created if missing (the demo data, a database emptied by tests)."""
     guide = InterviewGuide.objects.filter(author__isnull=True, title=BUILTIN_GUIDE_TITLE).first()
     if guide is None:
         guide = InterviewGuide.objects.create(author=None, title=BUILTIN_GUIDE_TITLE, intro=BUILTIN_GUIDE_INTRO)

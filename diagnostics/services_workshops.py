@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from diagnostics.models import CardVote, ChallengeCard, Workshop
+from diagnostics.services_findings import citation_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +106,9 @@ def card_delete(*, card: ChallengeCard, by) -> None:
     workshop = _lock(card.workshop)
     if workshop.phase == Workshop.Phase.CLOSED:
         raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
+    refusal = citation_refusal(card.finding_sources.all(), card)
+    if refusal:
+        raise ValidationError(refusal)
     card_id, votes = card.pk, card.votes.count()
     card.delete()
     _rerank(workshop)

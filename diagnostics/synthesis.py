@@ -179,18 +179,20 @@ def questionnaire_section(mission) -> dict:
     stats = campaign_stats(campaigns)
     labels = dict(Audience.choices)
     order = list(labels)
-    per_audience = defaultdict(lambda: {"invited": 0, "submitted": 0, "campaigns": 0})
+    per_audience = defaultdict(lambda: {"invited": 0, "submitted": 0, "invited_submitted": 0, "campaigns": 0})
     for row in stats:
         entry = per_audience[row["campaign"].audience]
         entry["invited"] += row["invited"]
         entry["submitted"] += row["submitted"]
+        entry["invited_submitted"] += row["invited_submitted"]
         entry["campaigns"] += 1
     audiences = sorted(per_audience, key=order.index)
     participation = [
         {
             "audience": labels[a],
             **per_audience[a],
-            "rate": _pct(per_audience[a]["submitted"], per_audience[a]["invited"])
+            # Invited people who answered: public-link responses are not invitations (never above 100 %).
+            "rate": _pct(per_audience[a]["invited_submitted"], per_audience[a]["invited"])
             if per_audience[a]["invited"]
             else None,
         }

@@ -11,13 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Campaign, Invitation
-from diagnostics.services import invitation_mark_sent
+from diagnostics.services import invitations_claim, invitations_release
 
 logger = logging.getLogger(__name__)
 
 
 def _messages(campaign, invitations, *, reminder: bool):
-    subject = (_("Rappel : %(title)s") if reminder else _("Votre avis compte : %(title)s")) % {"title": campaign.title}
+    # A title is one line in a header: a line break in it would raise BadHeaderError or, worse, add a header.
+    title = " ".join(campaign.title.split())
+    subject = (_("Rappel : %(title)s") if reminder else _("Votre avis compte : %(title)s")) % {"title": title}
     for invitation in invitations:
         body = render_to_string(
             "diagnostics/email/invitation.txt",
@@ -33,14 +35,19 @@ def _messages(campaign, invitations, *, reminder: bool):
 
 @shared_task(name="diagnostics.send_invitations")
 def send_invitations_task(campaign_id: int) -> int:
-    """Send the invitations not sent yet (a second run sends nothing)."""
+    """Send the invitations not sent yet: rows are claimed before mailing, so a second or overlapping
+    run sends nothing twice; a failed delivery gives its rows back for the next run."""
     campaign = Campaign.objects.select_related("mission__commune").get(pk=campaign_id)
-    pending = list(Invitation.objects.filter(campaign=campaign, sent_at__isnull=True))
-    if pending:
-        send_mass_mail(list(_messages(campaign, pending, reminder=False)))
-        invitation_mark_sent(invitation_ids=[i.pk for i in pending])
-    logger.info("invitations_sent campaign=%s count=%s", campaign_id, len(pending))
-    return len(pending)
+    claimed = invitations_claim(campaign=campaign)
+    if claimed:
+        try:
+            send_mass_mail(list(_messages(campaign, claimed, reminder=False)))
+        except Exception:
+            invitations_release(invitation_ids=[i.pk for i in claimed])
+            logger.warning("invitations_failed campaign=%s count=%s", campaign_id, len(claimed))
+            raise
+    logger.info("invitations_sent campaign=%s count=%s", campaign_id, len(claimed))
+    return len(claimed)
 
 
 @shared_task(name="diagnostics.send_reminders")
@@ -53,13 +60,16 @@ def send_reminders_task(campaign_id: int) -> int:
     campaign = Campaign.objects.select_related("mission__commune").get(pk=campaign_id)
     if not campaign.is_open:
         return 0
+    due = Q(reminded_at__isnull=True) | Q(reminded_at__lt=timezone.now() - timedelta(hours=20))
     pending = list(
         Invitation.objects.filter(campaign=campaign, sent_at__isnull=False)
         .exclude(response__submitted_at__isnull=False)
-        .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=timezone.now() - timedelta(hours=20)))
+        .filter(due)
     )
+    # Claimed one by one like the invitations: an overlapping run finds them reminded already.
+    now = timezone.now()
+    pending = [i for i in pending if Invitation.objects.filter(due, pk=i.pk).update(reminded_at=now)]
     if pending:
         send_mass_mail(list(_messages(campaign, pending, reminder=True)))
-        invitation_mark_sent(invitation_ids=[i.pk for i in pending], reminder=True)
     logger.info("reminders_sent campaign=%s count=%s", campaign_id, len(pending))
     return len(pending)

@@ -2,9 +2,45 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from territoire.models import MISSION_DEFAULT_WEEKS, Mission, Role
+
+# Dates typed in the forms stay within these years: year 1 or 9999 would overflow once made aware or
+# shifted by a duration, and never means anything for a mission, a campaign or an interview.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def validate_plausible_date(value) -> None:
+    """Refuse a date (or datetime) outside FIRST_YEAR–LAST_YEAR with a French message."""
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValidationError(
+            _("Indiquez une date entre %(first)s et %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="date_range",
+        )
+
+
+def check_dates(form, *names) -> None:
+    """Add the plausible-date validator to the form's date fields ``names``."""
+    for name in names:
+        form.fields[name].validators.append(validate_plausible_date)
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses an id beyond 64 bits as it refuses "abc".
+
+    Django looks such ids up with ``pk__in``, which SQLite answers with an OverflowError (a 500).
+    """
+
+    def clean(self, value):
+        for pk in value or ():
+            text = str(pk).strip().lstrip("-")
+            if text.isascii() and text.isdigit() and int(text) > 2**63 - 1:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super().clean(value)
 
 
 class DateInput(forms.DateInput):
@@ -20,6 +56,7 @@ class MissionForm(forms.ModelForm):
         required=False,
         widget=DateInput(),
         help_text=_("Laissez vide pour %(weeks)s semaines après le début.") % {"weeks": MISSION_DEFAULT_WEEKS},
+        validators=[validate_plausible_date],
     )
 
     # The version the editor loaded: a save by someone else in between is refused, not overwritten.
@@ -28,6 +65,7 @@ class MissionForm(forms.ModelForm):
     class Meta:
         model = Mission
         fields = ["title", "description", "start_date", "planned_end_date", "referents", "privacy_notice"]
+        field_classes = {"referents": IdsField}
         widgets = {
             "start_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -37,6 +75,7 @@ class MissionForm(forms.ModelForm):
 
     def __init__(self, *args, commune, **kwargs):
         super().__init__(*args, **kwargs)
+        check_dates(self, "start_date")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.updated_at.isoformat()
         # Only the commune's own consultants can be referents: never list people of another commune.

@@ -127,16 +127,25 @@ class FindingSourceQuerySet(TenantQuerySet):
 
 
 class FindingSource(models.Model):
+    """One source cited by a finding.
+
+    A cited question, interview or workshop card cannot be deleted (``RESTRICT``): the services
+    refuse with the list of the findings citing it, so no citation silently disappears. Deleting the
+    whole mission still takes its findings and their sources with it (that is what RESTRICT allows
+    over PROTECT). Inventory alerts keep a snapshot of their message instead; PST nodes follow the
+    PST's own life (a re-import keeps matched nodes).
+    """
+
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="sources", verbose_name=_("constat"))
     kind = models.CharField(_("type de source"), max_length=10, choices=SourceKind.choices)
     question = models.ForeignKey(
-        "diagnostics.Question", on_delete=models.CASCADE, null=True, blank=True, related_name="finding_sources"
+        "diagnostics.Question", on_delete=models.RESTRICT, null=True, blank=True, related_name="finding_sources"
     )
     interview = models.ForeignKey(
-        "diagnostics.Interview", on_delete=models.CASCADE, null=True, blank=True, related_name="finding_sources"
+        "diagnostics.Interview", on_delete=models.RESTRICT, null=True, blank=True, related_name="finding_sources"
     )
     card = models.ForeignKey(
-        "diagnostics.ChallengeCard", on_delete=models.CASCADE, null=True, blank=True, related_name="finding_sources"
+        "diagnostics.ChallengeCard", on_delete=models.RESTRICT, null=True, blank=True, related_name="finding_sources"
     )
     pst_node = models.ForeignKey(
         "territoire.PSTNode", on_delete=models.CASCADE, null=True, blank=True, related_name="finding_sources"

@@ -21,6 +21,21 @@ from django.utils.translation import gettext_lazy as _
 from territoire.models import SmartDimension, SmartTheme, TenantQuerySet, TimeStampedModel
 
 
+def delete_templates_else_set_null(collector, field, sub_objs, using):
+    """``on_delete`` of ``Questionnaire.owner``: a deleted user's personal templates go with them.
+
+    A template (no mission) exists only through its owner (check constraint ``mission_or_owner``),
+    so it is deleted; a mission's questionnaire keeps living without an owner. Copies loaded into
+    missions are independent questionnaires (their ``source`` is set to null).
+    """
+    templates = sub_objs.filter(mission__isnull=True)
+    others = sub_objs.filter(mission__isnull=False)
+    if templates:
+        models.CASCADE(collector, field, templates, using)
+    if others:
+        models.SET_NULL(collector, field, others, using)
+
+
 class QuestionnaireQuerySet(TenantQuerySet):
     commune_lookup = "mission__commune"
 
@@ -40,7 +55,7 @@ class Questionnaire(TimeStampedModel):
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=delete_templates_else_set_null,
         null=True,
         blank=True,
         related_name="questionnaire_templates",

@@ -7,12 +7,19 @@ redirect to the builder page, so every action also works as a plain form.
 from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics import services
-from diagnostics.forms import BuiltinForm, QuestionAddForm, QuestionForm, QuestionnaireForm, SectionForm
+from diagnostics.forms import (
+    BuiltinForm,
+    QuestionAddForm,
+    QuestionForm,
+    QuestionnaireForm,
+    SectionForm,
+    TemplateChoiceForm,
+)
 from diagnostics.models import Campaign, Questionnaire, Response
 from diagnostics.views.common import builder_context, load_question, load_questionnaire, load_section
 from territoire import access
@@ -86,10 +93,12 @@ def questionnaire_load_builtin(request, mission_id):
 @require_POST
 def questionnaire_load_template(request, mission_id):
     mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
-    # Only the consultant's own templates: another person's template is a 404, like another commune's data.
-    template = get_object_or_404(
-        Questionnaire.objects.templates_of(request.user), pk=request.POST.get("template_id") or 0
-    )
+    # Only the consultant's own templates: another person's template is refused, like a malformed id.
+    form = TemplateChoiceForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, form.errors["template_id"][0])
+        return redirect("diagnostics:questionnaire-list", mission.pk)
+    template = form.cleaned_data["template_id"]
     questionnaire = services.questionnaire_copy(questionnaire=template, by=request.user, mission=mission)
     messages.success(request, _("Votre modèle « %(title)s » est chargé.") % {"title": questionnaire.title})
     return redirect("diagnostics:questionnaire-detail", mission.pk, questionnaire.pk)

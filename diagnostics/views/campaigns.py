@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import services
 from diagnostics.forms import CampaignForm, InvitationsForm
-from diagnostics.models import Audience, Invitation
+from diagnostics.models import Audience, Campaign, Invitation, Response
 from diagnostics.results import campaign_stats
 from diagnostics.views.common import load_campaign, load_questionnaire
 from territoire import access
@@ -123,10 +123,31 @@ def campaign_publish(request, mission_id, campaign_id):
 
 
 def campaign_answer(request, mission_id, campaign_id):
-    """A member of the commune answers, logged in, a campaign meant for their role."""
+    """A member of the commune answers, logged in, a campaign meant for their role.
+
+    A GET writes nothing: it leads to the member's response when there is one, else shows a start
+    button; the response is created by that POST, and only while the campaign is open.
+    """
     campaign = load_campaign(request, mission_id, campaign_id, perm=access.can_answer_campaign)
-    membership = Membership.objects.filter(user=request.user, commune=campaign.mission.commune).first()
-    response = services.response_for_member(
-        campaign=campaign, user=request.user, service=membership.service if membership else ""
+    response = Response.objects.filter(campaign=campaign, user=request.user).first()
+    if response is not None:
+        return redirect("respond:fill", response.token)
+    if not campaign.is_open:
+        status = campaign.status()
+        return render(
+            request,
+            "diagnostics/respond/closed.html",
+            {"campaign": campaign, "status": status},
+            status=410 if status == Campaign.Status.CLOSED else 200,
+        )
+    if request.method == "POST":
+        membership = Membership.objects.filter(user=request.user, commune=campaign.mission.commune).first()
+        response = services.response_for_member(
+            campaign=campaign, user=request.user, service=membership.service if membership else ""
+        )
+        return redirect("respond:fill", response.token)
+    return render(
+        request,
+        "diagnostics/campaigns/answer.html",
+        {"mission": campaign.mission, "commune": campaign.mission.commune, "campaign": campaign},
     )
-    return redirect("respond:fill", response.token)

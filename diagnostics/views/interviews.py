@@ -73,9 +73,9 @@ def _people(formset) -> list[dict]:
 
 
 def _edit(request, mission, interview):
-    builtin = services.guide_ensure_builtin()
+    builtin = services.guide_builtin()
     creating = interview.pk is None
-    initial = {"interviewer": request.user.pk, "guide": builtin.pk} if creating else None
+    initial = {"interviewer": request.user.pk, "guide": builtin.pk if builtin else None} if creating else None
     form = InterviewForm(request.POST or None, instance=interview, mission=mission, user=request.user, initial=initial)
     formset = IntervieweeFormSet(
         request.POST or None, instance=interview, prefix="people", form_kwargs={"mission": mission}
@@ -141,7 +141,11 @@ def interview_status(request, mission_id, interview_id):
 @require_POST
 def interview_delete(request, mission_id, interview_id):
     interview = _interview(request, mission_id, interview_id)
-    services.interview_delete(interview=interview)
+    try:
+        services.interview_delete(interview=interview)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("diagnostics:interview-detail", mission_id=mission_id, interview_id=interview.pk)
     messages.success(request, _("L'entretien est supprimé."))
     return redirect("diagnostics:interviews", mission_id=mission_id)
 
@@ -163,7 +167,6 @@ def _guide(request, guide_id, *, editable=False) -> InterviewGuide:
 
 def guides(request, mission_id):
     mission = _mission(request, mission_id)
-    services.guide_ensure_builtin()
     rows = InterviewGuide.objects.usable_by(request.user).prefetch_related("questions").order_by("author", "title")
     return render(request, "diagnostics/interviews/guides.html", {"mission": mission, "guides": rows})
 

@@ -120,8 +120,9 @@ def system_delete(request, mission_id, system_id):
 
 def _flow_edit(request, mission, flow):
     initial = {}
-    if not flow.pk and request.GET.get("depuis", "").isdigit():
-        initial["source"] = int(request.GET["depuis"])
+    origin = request.GET.get("depuis", "")
+    if not flow.pk and origin.isascii() and origin.isdigit():  # "²" is a digit to isdigit(), not to int()
+        initial["source"] = int(origin)
     form = FlowForm(request.POST or None, instance=flow, commune=mission.commune, initial=initial)
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in services.FLOW_FIELDS}

@@ -1,6 +1,6 @@
 """Filling a questionnaire in the browser, without an account.
 
-``/r/<token>/`` takes an invitation's token (the response is created on first opening: the
+``/r/<token>/`` takes an invitation's token (a GET writes nothing; the first POST creates the response: the
 invitation then counts as "started") or a response's own resume token (public and logged-in
 responses). ``/p/<public_token>/`` is a campaign's public link: one response per browser session,
 behind a honeypot field and a per-address rate limit (``territoire.ratelimits``, as autosaves).
@@ -23,6 +23,7 @@ from diagnostics.answering import (
     AnswerRefused,
     answer_save,
     is_visible,
+    parse_answer,
     response_submit,
 )
 from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
@@ -33,26 +34,35 @@ from territoire import ratelimits
 SESSION_KEY = "diagnostics_responses"
 
 
-def _response_for(token: str) -> Response:
+def _find(token: str) -> tuple[Campaign, Invitation | None, Response | None]:
+    """The campaign, invitation and response a token names, read only; Http404 when it names none.
+
+    An invitation's response may not exist yet: a GET shows the questionnaire without writing, the
+    first POST creates it (:func:`_start`).
+    """
     related = ("campaign__questionnaire", "campaign__mission__commune")
     invitation = Invitation.objects.select_related(*related, "response").filter(token=token).first()
     if invitation is not None:
         response = getattr(invitation, "response", None)
         if response is not None:
             response.campaign = invitation.campaign
-            return response
-        try:
-            with transaction.atomic():
-                response, _created = Response.objects.get_or_create(
-                    invitation=invitation, defaults={"campaign": invitation.campaign, "service": invitation.service}
-                )
-        except IntegrityError:  # two first openings at once: the other one created it
-            response = Response.objects.get(invitation=invitation)
-        response.campaign = invitation.campaign
-        return response
+        return invitation.campaign, invitation, response
     response = Response.objects.select_related(*related).filter(token=token).first()
     if response is None:
         raise Http404(_("Ce lien n'existe pas ou plus."))
+    return response.campaign, None, response
+
+
+def _start(invitation: Invitation) -> Response:
+    """The invitation's response, created by the respondent's first POST (it then counts as started)."""
+    try:
+        with transaction.atomic():
+            response, _created = Response.objects.get_or_create(
+                invitation=invitation, defaults={"campaign": invitation.campaign, "service": invitation.service}
+            )
+    except IntegrityError:  # two first saves at once: the other one created it
+        response = Response.objects.get(invitation=invitation)
+    response.campaign = invitation.campaign
     return response
 
 
@@ -134,15 +144,32 @@ def _values(response) -> dict:
     return dict(Answer.objects.filter(response=response).values_list("question_id", "value"))
 
 
+def _check_new_page(questions, data, *, required: bool) -> tuple[dict, dict]:
+    """The errors and the answers of a page posted before any response exists (nothing is written)."""
+    errors, values = {}, {}
+    for question in questions:
+        try:
+            parsed = parse_answer(question, data, question.choices.all())
+        except AnswerError as exc:
+            errors[question.pk] = str(exc)
+            continue
+        if parsed is not None:
+            values[question.pk] = parsed.value
+    if required:
+        for question in questions:
+            if question.required and question.pk not in values and is_visible(question, values):
+                errors.setdefault(question.pk, _("Cette question est obligatoire."))
+    return errors, values
+
+
 @login_not_required
 def fill(request, token):
     try:
-        response = _response_for(token)
+        campaign, invitation, response = _find(token)
     except Http404:
         return _unknown(request)
-    campaign = response.campaign
     questionnaire = campaign.questionnaire
-    if response.submitted_at:
+    if response is not None and response.submitted_at:
         return render(request, "diagnostics/respond/thanks.html", {"campaign": campaign, "response": response})
     if not campaign.is_open:
         return _closed_page(request, campaign, response)
@@ -157,6 +184,20 @@ def fill(request, token):
         sections = list(sections_with_questions(questionnaire))
         number = min(max(number, 1), len(sections))
         page_questions = list(sections[number - 1].questions.all())
+        if response is None:
+            # Not started yet: the response is created only for a page that will be saved, never for
+            # a page refused or a move between empty pages.
+            errors, values = _check_new_page(page_questions, request.POST, required=go != "prev")
+            if errors:
+                context = section_page_context(
+                    request, questionnaire=questionnaire, response=None, values=values, errors=errors, number=number
+                )
+                context.update({"campaign": campaign, "token": token, "commune": None})
+                return render(request, "diagnostics/respond/fill.html", context, status=400)
+            if not values and go != "submit":
+                number = min(max(number - 1 if go == "prev" else number + 1, 1), len(sections))
+                return redirect(f"{request.path}?section={number}")
+            response = _start(invitation)
         try:
             for question in page_questions:
                 try:
@@ -190,12 +231,11 @@ def fill(request, token):
                 response_touch(response=response, section=number)
                 return redirect(f"{request.path}?section={number}")
     else:
-        values = _values(response)
+        # A GET writes nothing: where the respondent is is recorded by the POSTs (next, previous, submit).
+        values = _values(response) if response is not None else {}
     context = section_page_context(
         request, questionnaire=questionnaire, response=response, values=values, errors=errors, number=number
     )
-    if request.method == "GET" and response.last_section != context["number"]:
-        response_touch(response=response, section=context["number"])
     context.update({"campaign": campaign, "token": token, "commune": None})
     return render(request, "diagnostics/respond/fill.html", context, status=400 if errors else 200)
 
@@ -212,11 +252,11 @@ def answer(request, token, question_id):
         }
         return render(request, "diagnostics/respond/saved.html", context, status=429)
     try:
-        response = _response_for(token)
+        campaign, invitation, response = _find(token)
     except Http404:
         return _unknown(request)
     question = (
-        Question.objects.filter(questionnaire_id=response.campaign.questionnaire_id, pk=question_id)
+        Question.objects.filter(questionnaire_id=campaign.questionnaire_id, pk=question_id)
         .prefetch_related("choices")
         .first()
     )
@@ -225,6 +265,13 @@ def answer(request, token, question_id):
         context["error"] = _("Cette question ne fait pas partie du questionnaire.")
         return render(request, "diagnostics/respond/saved.html", context, status=404)
     try:
+        if response is None:
+            # The first autosave of an invitation starts its response, unless it would be refused anyway.
+            if parse_answer(question, request.POST, question.choices.all()) is None:
+                return render(request, "diagnostics/respond/saved.html", context)  # nothing given, nothing to save
+            if not campaign.is_open:
+                raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
+            response = _start(invitation)
         answer_save(response=response, question=question, data=request.POST, choices=question.choices.all())
     except AnswerError as exc:
         context["error"] = str(exc)

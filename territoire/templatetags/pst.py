@@ -34,13 +34,17 @@ def choice_label(value, kind):
 
 @register.simple_tag
 def pst_summary(commune):
-    """The commune's latest PST with its counts, for the diagnostic hub (one query)."""
+    """The commune's latest PST with its counts, for the diagnostic hub (one query).
+
+    Every count is ``distinct``: the join on tags repeats a node once per tag, and a node with two
+    themes must still count once.
+    """
     return (
         PST.objects.for_commune(commune)
         .annotate(
-            os_count=Count("nodes", filter=Q(nodes__level=NodeLevel.OS)),
-            oo_count=Count("nodes", filter=Q(nodes__level=NodeLevel.OO)),
-            action_count=Count("nodes", filter=Q(nodes__level=NodeLevel.ACTION)),
+            os_count=Count("nodes", filter=Q(nodes__level=NodeLevel.OS), distinct=True),
+            oo_count=Count("nodes", filter=Q(nodes__level=NodeLevel.OO), distinct=True),
+            action_count=Count("nodes", filter=Q(nodes__level=NodeLevel.ACTION), distinct=True),
             tagged_count=Count("nodes", filter=Q(nodes__tags__isnull=False), distinct=True),
         )
         .order_by("-start_year", "entity")

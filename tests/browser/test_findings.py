@@ -47,9 +47,11 @@ def world(transactional_db):
     ]
     for audience, lean in ((Audience.STAFF, 0), (Audience.COLLEGE, 1)):
         campaign = CampaignFactory(questionnaire=section.questionnaire, audience=audience)
-        InvitationFactory.create_batch(6, campaign=campaign)
+        invitations = InvitationFactory.create_batch(6, campaign=campaign)
         for r in range(4):
-            response = Response.objects.create(campaign=campaign, submitted_at=timezone.now())
+            response = Response.objects.create(
+                campaign=campaign, invitation=invitations[r], submitted_at=timezone.now()
+            )
             for i, q in enumerate(questions):
                 Answer.objects.create(
                     response=response, question=q, value=3, number=3, score=25 * ((r + i + lean) % 5)

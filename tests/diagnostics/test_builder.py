@@ -174,7 +174,9 @@ def test_personal_templates_are_shared_across_missions_but_never_with_others(cli
     # The consultant of commune B neither sees nor loads it.
     client.force_login(tenant_b.consultant)
     assert template.title not in client.get(url("questionnaire-list", tenant_b)).content.decode()
-    assert client.post(url("questionnaire-load-template", tenant_b), {"template_id": template.pk}).status_code == 404
+    refused = client.post(url("questionnaire-load-template", tenant_b), {"template_id": template.pk}, follow=True)
+    assert "n&#x27;est pas l&#x27;un des vôtres" in refused.content.decode()
+    assert not Questionnaire.objects.filter(mission=tenant_b.mission).exists()
     # Its owner loads it into another mission.
     from tests.factories import MissionFactory
 

@@ -6,6 +6,7 @@ from django.utils.html import escape
 
 from diagnostics.models import Interview, Interviewee, InterviewGuide, InterviewTarget
 from diagnostics.notes import render_notes
+from diagnostics.services_interviews import guide_ensure_builtin
 from territoire.models import Membership, Role
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory, InterviewGuideFactory
 
@@ -176,6 +177,7 @@ def test_status_and_delete(client, tenant_a):
 
 
 def test_builtin_guide_is_offered_and_copied_to_edit(client, tenant_a):
+    guide_ensure_builtin()  # seeded by the migrations, but browser tests empty the database after them
     client.force_login(tenant_a.consultant)
     html = client.get(url("guides", tenant_a)).content.decode()
     builtin = InterviewGuide.objects.get(author__isnull=True)

@@ -22,12 +22,14 @@ def autosave(client, token, question, data):
     return client.post(reverse("respond:answer", args=[token, question.pk]), data)
 
 
-def test_invitation_link_opens_first_section_and_counts_as_started(client, setup):
+def test_invitation_link_opens_first_section_and_the_first_post_counts_as_started(client, setup):
     campaign, invitation, q = setup
     page = client.get(reverse("respond:fill", args=[invitation.token]))
     assert page.status_code == 200
     assert "Section 1 sur 2" in page.content.decode()
     assert q["likert"].text in page.content.decode()
+    assert not Response.objects.exists()  # opening the link writes nothing
+    autosave(client, invitation.token, q["short_text"], {f"q{q['short_text'].pk}": "Directrice"})
     response = Response.objects.get(invitation=invitation)
     assert response.service == "Travaux" and response.submitted_at is None
 
@@ -119,11 +121,11 @@ def test_two_tabs_last_write_per_question_wins_and_stays_in_the_same_response(cl
 def test_the_response_is_named_by_the_url_never_by_a_form_field(client, setup):
     campaign, invitation, q = setup
     other = InvitationFactory(campaign=campaign)
-    client.get(reverse("respond:fill", args=[other.token]))
+    autosave(client, other.token, q["short_text"], {f"q{q['short_text'].pk}": "Juriste"})  # starts it
     victim = Response.objects.get(invitation=other)
     autosave(client, invitation.token, q["likert"], {f"q{q['likert'].pk}": "3", "response": victim.pk})
-    assert not Answer.objects.filter(response=victim).exists()
-    assert Answer.objects.get().response.invitation == invitation
+    assert not Answer.objects.filter(response=victim, question=q["likert"]).exists()
+    assert Answer.objects.get(question=q["likert"]).response.invitation == invitation
 
 
 def submit(client, token):
@@ -216,7 +218,7 @@ def test_public_link_honeypot_and_rate_limit(client, setup, settings):
 def test_logged_in_staff_answers_a_staff_campaign_but_not_a_college_one(client, tenant_a, setup):
     campaign, invitation, q = setup
     client.force_login(tenant_a.staff)
-    result = client.get(reverse("diagnostics:campaign-answer", args=[tenant_a.mission.pk, campaign.pk]))
+    result = client.post(reverse("diagnostics:campaign-answer", args=[tenant_a.mission.pk, campaign.pk]))
     assert result.status_code == 302 and result["Location"].startswith("/r/")
     assert Response.objects.filter(user=tenant_a.staff).count() == 1
     college_campaign = CampaignFactory(questionnaire=campaign.questionnaire, audience=Audience.COLLEGE)
@@ -233,7 +235,7 @@ def test_member_of_another_commune_cannot_answer(client, setup, tenant_b):
 
 def test_one_autosave_is_a_handful_of_queries(client, setup, django_assert_max_num_queries):
     campaign, invitation, q = setup
-    client.get(reverse("respond:fill", args=[invitation.token]))
+    autosave(client, invitation.token, q["short_text"], {f"q{q['short_text'].pk}": "Juriste"})  # starts it
     data = {f"q{q['multiple'].pk}": [q["multiple"].choices.first().pk]}
     # Seven statements; the other six are the SAVEPOINT/RELEASE that atomic blocks become inside a test.
     with django_assert_max_num_queries(13):

@@ -19,11 +19,16 @@ from tests.exports import download_export
 
 
 def fill(campaign, q, count, *, seed=1, service=""):
-    """``count`` submitted responses with an answer to every question, written in bulk."""
+    """``count`` submitted responses with an answer to every question, written in bulk.
+
+    They answer the campaign's pending invitations first (the response rate counts only those).
+    """
     rng = random.Random(seed)
     now = timezone.now()
+    invited = list(campaign.invitations.filter(response__isnull=True).order_by("pk")[:count])
+    invited += [None] * (count - len(invited))
     responses = Response.objects.bulk_create(
-        [Response(campaign=campaign, submitted_at=now, service=service) for _ in range(count)]
+        [Response(campaign=campaign, invitation=i, submitted_at=now, service=service) for i in invited]
     )
     answers, items = [], []
     single, multiple, ranking = (list(q[k].choices.all()) for k in ("single", "multiple", "ranking"))

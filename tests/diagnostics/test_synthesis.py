@@ -40,9 +40,11 @@ def build(tenant, n: int):
     ]
     for audience in (Audience.STAFF, Audience.COLLEGE):
         campaign = CampaignFactory(questionnaire=section.questionnaire, audience=audience)
-        InvitationFactory.create_batch(n + 2, campaign=campaign)
+        invitations = InvitationFactory.create_batch(n + 2, campaign=campaign)
         for r in range(n):
-            response = Response.objects.create(campaign=campaign, submitted_at=timezone.now())
+            response = Response.objects.create(
+                campaign=campaign, invitation=invitations[r], submitted_at=timezone.now()
+            )
             Answer.objects.bulk_create(
                 Answer(response=response, question=q, value=3, number=3, score=Decimal(25 * ((r + i) % 5)))
                 for i, q in enumerate(questions)
