@@ -14,11 +14,13 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from diagnostics.models import Answer, InterviewGuide, Questionnaire, Response
 from territoire.models import Role, TenantQuerySet
 from tests.diagnostics.factories import QuestionnaireFactory, tenant_objects
 from tests.diagnostics.factories_fieldwork import InterviewGuideFactory
+from tests.exports import download_export
 from tests.territoire.test_url_isolation import _url, project_urls
 from tests.url_kwargs import URL_KWARGS
 
@@ -91,7 +93,7 @@ def fill_commune(tenant):
     for make in URL_KWARGS.values():
         make(tenant)
     objects = tenant_objects(tenant)
-    response = Response.objects.create(campaign=objects["campaign"], service="Travaux")
+    response = Response.objects.create(campaign=objects["campaign"], service="Travaux", submitted_at=timezone.now())
     Answer.objects.create(response=response, question=objects["question"], value="x", text="x")
     QuestionnaireFactory(mission=None, owner=tenant.consultant, title="Modèle personnel")
     InterviewGuideFactory(author=tenant.consultant)
@@ -138,3 +140,30 @@ def test_nothing_of_commune_b_appears_to_commune_a(client, tenant_a, commune_b_m
     print(f"{role}: {opened} pages")
     assert opened >= MIN_PAGES[role], f"only {opened} pages opened as {role}: the crawl lost its reach"
     assert not leaks, f"commune B's data shown to a {role} of commune A on: {leaks}"
+
+
+EXPORTS = {
+    "territoire:pst-export-csv": {"mission_id", "pst_id"},
+    "territoire:pst-export-xlsx": {"mission_id", "pst_id"},
+    "territoire:pst-export-xml": {"mission_id", "pst_id"},
+    "diagnostics:questionnaire-export-csv": {"mission_id", "questionnaire_id"},
+    "diagnostics:questionnaire-export-xlsx": {"mission_id", "questionnaire_id"},
+}
+
+
+@pytest.mark.parametrize("name", EXPORTS)
+def test_exports_of_commune_a_hold_nothing_of_commune_b(client, tenant_a, commune_b_marked, name):
+    """Every export built for commune A (by its Celery job) while commune B is full of marked data."""
+    fill_commune(tenant_a)
+    client.force_login(tenant_a.consultant)
+    body = _body(download_export(client, _url(name, EXPORTS[name], tenant_a)))
+    assert body, "the export is empty: the test would prove nothing"
+    assert MARKER not in body
+
+
+def test_the_inventory_export_of_commune_a_holds_nothing_of_commune_b(client, tenant_a, commune_b_marked):
+    fill_commune(tenant_a)
+    client.force_login(tenant_a.consultant)
+    response = client.get(_url("diagnostics:inventory-export", {"mission_id"}, tenant_a))
+    assert response.status_code == 200
+    assert MARKER not in _body(response)
