@@ -9,7 +9,10 @@ FTE_TOLERANCE = 1e-9
 
 
 def to_cents(sheet: str, field: str, amount) -> int:
-    value = Decimal(amount)
+    try:
+        value = Decimal(amount)
+    except (ArithmeticError, TypeError, ValueError):
+        raise errors.InvalidAmount(sheet, field, amount) from None
     if not value.is_finite() or value < 0:
         raise errors.InvalidAmount(sheet, field, amount)
     return int((value * 100).to_integral_value(ROUND_HALF_UP))
