@@ -11,7 +11,14 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from roadmap.ranking import errors
-from roadmap.ranking.scoring import Criterion, check_criteria, check_sheets, desirability, strict_positions
+from roadmap.ranking.scoring import (
+    Criterion,
+    check_criteria,
+    check_scores_in_scale,
+    check_sheets,
+    desirability,
+    strict_positions,
+)
 
 
 class Perturbation(enum.StrEnum):
@@ -115,6 +122,7 @@ def robustness(
     values = np.asarray(values, dtype=float).reshape(len(sheets), len(criteria))
     if np.isnan(values).any():
         raise errors.ShapeMismatch("notes manquantes (NaN)")
+    check_scores_in_scale(values, criteria, sheets)
     utility = desirability(values, criteria)  # [sheet, criterion]
     n = len(sheets)
     current = strict_positions(100.0 * utility @ weights)

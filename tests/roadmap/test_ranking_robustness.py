@@ -8,6 +8,7 @@ from roadmap.ranking import (
     Criterion,
     InvalidParameter,
     Perturbation,
+    ScoreOutOfScale,
     Stability,
     draw_weights,
     robustness,
@@ -97,3 +98,8 @@ def test_without_spread_every_draw_keeps_the_current_positions(problem):
 def test_bad_parameters_are_refused(kwargs):
     with pytest.raises(InvalidParameter):
         robustness([[1, 2], [3, 4]], TWO, ["A", "B"], **kwargs)
+
+
+def test_a_score_outside_the_scale_is_refused():
+    with pytest.raises(ScoreOutOfScale):
+        robustness([[1, 2], [3, 6]], TWO, ["A", "B"])
