@@ -256,7 +256,10 @@ FORMAT_MODULE_PATH = ["territoire.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No grouping by default: ids land in HTML attributes and URLs ({{ question.pk }} must stay "1127",
+# not "1 127", or htmx targets and autosave break past the thousandth row). Amounts and counts that
+# people read are grouped explicitly by the |money and |number filters (territoire/templatetags).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

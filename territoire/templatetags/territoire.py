@@ -20,6 +20,18 @@ def money(value, decimals=2):
     return f"{number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)}\xa0€"
 
 
+@register.filter
+def number(value, decimals=None):
+    """3000 → « 3 000 » (grouped for reading); ids are never passed through it. Empty for None."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return number_format(amount, decimal_pos=None if decimals is None else int(decimals), force_grouping=True)
+
+
 @register.simple_tag(takes_context=True)
 def can(context, action, obj):
     """``{% can "manage_mission" mission as allowed %}``: the same predicate the view checks."""

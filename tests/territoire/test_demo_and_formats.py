@@ -38,3 +38,20 @@ def test_amounts_and_dates_the_belgian_way():
         assert render("{{ v|money:0 }}", v=1234567) == "1\xa0234\xa0567\xa0€"
         assert render('{{ d|date:"SHORT_DATE_FORMAT" }}', d=date(2026, 11, 21)) == "21/11/2026"
         assert render("{{ v|money }}", v=None) == ""
+
+
+def test_ids_are_never_grouped_but_counts_can_be():
+    """{{ question.pk }} lands in HTML ids and htmx targets: 12345, never « 12 345 »."""
+    with translation.override("fr-be"):
+        assert render("{{ n }}", n=12345) == "12345"
+        assert render("{{ n|number }}", n=12345) == "12\xa0345"
+        assert render("{{ n|number }}", n=None) == ""
+
+
+def test_autosave_targets_survive_ids_past_a_thousand(client, db):
+    from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
+
+    question = QuestionFactory(pk=12345, section=SectionFactory())
+    campaign = CampaignFactory(questionnaire=question.questionnaire, audience="staff")
+    page = client.get(f"/r/{InvitationFactory(campaign=campaign).token}/").content.decode()
+    assert 'id="status-12345"' in page and 'hx-target="#status-12345"' in page
