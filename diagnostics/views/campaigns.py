@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services
-from diagnostics.forms import CampaignForm, InvitationsForm
+from diagnostics.forms.questionnaires import CampaignForm, InvitationsForm
 from diagnostics.models import Audience, Campaign, Invitation, Response
-from diagnostics.results import campaign_stats
+from diagnostics.selectors.results import campaign_stats
+from diagnostics.services import questionnaires as services
 from diagnostics.views.common import load_campaign, load_questionnaire
 from territoire import access
 from territoire.models import Membership

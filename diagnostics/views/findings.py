@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_findings as services
-from diagnostics.forms_findings import FindingForm, MergeForm, SourceForm, parse_source
+from diagnostics.forms.findings import FindingForm, MergeForm, SourceForm, parse_source
 from diagnostics.models import ChallengeCard, Finding, FindingSource, Importance, SourceKind, Workshop
+from diagnostics.services import findings as services
 from territoire import access
 from territoire.models import PSTNode, SmartDimension, SmartTheme
 

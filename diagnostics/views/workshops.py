@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_workshops as services
-from diagnostics.forms_workshops import CardForm, PaperVotesForm, WorkshopForm
+from diagnostics.forms.workshops import CardForm, PaperVotesForm, WorkshopForm
 from diagnostics.models import CardVote, ChallengeCard, FindingSource, Workshop
+from diagnostics.services import workshops as services
 from territoire import access, ratelimits
 
 

@@ -1,6 +1,6 @@
 """Writes on questionnaires and campaigns: keyword-only ``<entity>_<action>`` functions.
 
-Answers and submissions live in :mod:`diagnostics.answering`.
+Answers and submissions live in :mod:`diagnostics.services.respond`.
 """
 
 import logging
@@ -12,7 +12,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnostics.answering import answer_scores_recompute
 from diagnostics.builtin import BUILTIN_TEMPLATES, template_sections
 from diagnostics.models import (
     CHOICE_TYPES,
@@ -27,7 +26,8 @@ from diagnostics.models import (
     Response,
     Section,
 )
-from diagnostics.services_findings import citation_refusal
+from diagnostics.services.findings import citation_refusal
+from diagnostics.services.respond import answer_scores_recompute
 
 logger = logging.getLogger(__name__)
 

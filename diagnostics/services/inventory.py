@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from diagnostics.forms_inventory import SELF_FLOW_ERROR, duplicate_name_error
+from diagnostics.forms.inventory import SELF_FLOW_ERROR, duplicate_name_error
 from diagnostics.models import DataFlow, DigitalSystem, Initiative, PlannedNeed
 
 SYSTEM_FIELDS = (

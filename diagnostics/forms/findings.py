@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics.alerts import inventory_alerts
 from diagnostics.models import ChallengeCard, Finding, Interview, Question, SourceKind
-from diagnostics.services_findings import SourceRef, check_objectives, check_source
+from diagnostics.selectors.inventory import inventory_alerts
+from diagnostics.services.findings import SourceRef, check_objectives, check_source
 from territoire.forms import IdsField
 from territoire.models import NodeLevel, PSTNode
 

@@ -75,7 +75,7 @@ class QuestionForm(forms.Form):
         label=_("Lignes de la matrice (une par ligne)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     unit = forms.CharField(label=_("Unité"), required=False, max_length=20)
-    # Bounds stay within what an answer may hold (see diagnostics.answering): 1e400 is refused here,
+    # Bounds stay within what an answer may hold (see diagnostics.services.respond): 1e400 is refused here,
     # never turned into an infinite float in the question's config.
     min = forms.DecimalField(
         label=_("Minimum"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT, decimal_places=4

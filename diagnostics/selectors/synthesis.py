@@ -25,7 +25,6 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostics.alerts import AlertKind, Severity, alerts, load_inventory
 from diagnostics.models import (
     Answer,
     Audience,
@@ -37,8 +36,9 @@ from diagnostics.models import (
     SourceKind,
     Workshop,
 )
-from diagnostics.results import _bars, _radar, breakdown_allowed, campaign_stats, chart_style
-from diagnostics.selectors_interviews import interview_progress
+from diagnostics.selectors.interviews import interview_progress
+from diagnostics.selectors.inventory import AlertKind, Severity, alerts, load_inventory
+from diagnostics.selectors.results import _bars, _radar, breakdown_allowed, campaign_stats, chart_style
 from territoire import access
 from territoire.models import PST, NodeLevel, PSTNode, PSTNodeTag, SmartDimension, SmartTheme
 from territoire.pst.selectors import theme_counts

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from diagnostics.models import CardVote, ChallengeCard, Workshop
-from diagnostics.services_findings import citation_refusal
+from diagnostics.services.findings import citation_refusal
 
 logger = logging.getLogger(__name__)
 
