@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from diagnostics.forms.questionnaires import CampaignForm, InvitationsForm
 from diagnostics.models import Audience, Campaign, Invitation, Response
-from diagnostics.selectors.results import campaign_stats
+from diagnostics.selectors.campaigns import campaign_stats
 from diagnostics.services import questionnaires as services
 from diagnostics.views.common import load_campaign, load_questionnaire
 from territoire import access
