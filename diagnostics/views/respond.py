@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
-from diagnostics.services.questionnaires import response_touch
 from diagnostics.services.respond import (
     AnswerError,
     AnswerRefused,
@@ -27,6 +26,7 @@ from diagnostics.services.respond import (
     is_visible,
     parse_answer,
     response_submit,
+    response_touch,
 )
 from diagnostics.views.common import sections_with_questions
 from territoire import ratelimits
