@@ -87,10 +87,6 @@ class DigitalSystem(TimeStampedModel):
     def __str__(self):
         return self.name
 
-    @property
-    def service_list(self) -> list[str]:
-        return [s.strip() for s in self.services.split(",") if s.strip()]
-
 
 class DataFlow(TimeStampedModel):
     """Data going from one system to another, or between a system and the outside.

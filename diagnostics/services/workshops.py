@@ -91,16 +91,6 @@ def card_add(
 
 
 @transaction.atomic
-def card_update(*, card: ChallengeCard, **fields) -> ChallengeCard:
-    if _lock(card.workshop).phase == Workshop.Phase.CLOSED:
-        raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
-    for name, value in fields.items():
-        setattr(card, name, value)
-    card.save(update_fields=[*fields, "updated_at"])
-    return card
-
-
-@transaction.atomic
 def card_delete(*, card: ChallengeCard, by) -> None:
     """The facilitator removes a card and its votes (a duplicate, a joke, a stuffed card)."""
     workshop = _lock(card.workshop)
