@@ -279,6 +279,16 @@ def _series(result, audiences, labels, keys, counts_of):
     return tuple(series)
 
 
+def _mean_ranks(counts, *, by_row: bool) -> dict:
+    """The average rank (or matrix score) per choice, or per row, of ``{(choice, row, rank): n}`` counts."""
+    sums = defaultdict(lambda: [0, 0])
+    for (choice, row, rank), n in counts.items():
+        key = row if by_row else choice
+        sums[key][0] += rank * n
+        sums[key][1] += n
+    return {key: round(total / n, 2) for key, (total, n) in sums.items() if n}
+
+
 def _draw(result, audiences, labels, scalar, numbers, items) -> None:
     q = result.question
     if not result.total:
@@ -308,16 +318,8 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
         choices = list(q.choices.all())
         series = []
         for a in audiences:
-            sums = defaultdict(lambda: [0, 0])
-            for (choice, _row, rank), n in items[(pk, a)].items():
-                sums[choice][0] += rank * n
-                sums[choice][1] += n
-            series.append(
-                (
-                    str(labels.get(a, a)),
-                    tuple(round(sums[c.pk][0] / sums[c.pk][1], 2) if sums[c.pk][1] else None for c in choices),
-                )
-            )
+            means = _mean_ranks(items[(pk, a)], by_row=False)
+            series.append((str(labels.get(a, a)), tuple(means.get(c.pk) for c in choices)))
         result.chart = charts.bars(
             [c.label for c in choices],
             series,
@@ -329,16 +331,8 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
         rows = q.rows
         series = []
         for a in audiences:
-            sums = defaultdict(lambda: [0, 0])
-            for (_choice, row, rank), n in items[(pk, a)].items():
-                sums[row][0] += rank * n
-                sums[row][1] += n
-            series.append(
-                (
-                    str(labels.get(a, a)),
-                    tuple(round(sums[i][0] / sums[i][1], 2) if sums[i][1] else None for i in range(len(rows))),
-                )
-            )
+            means = _mean_ranks(items[(pk, a)], by_row=True)
+            series.append((str(labels.get(a, a)), tuple(means.get(i) for i in range(len(rows)))))
         result.chart = charts.bars(
             rows,
             series,

@@ -7,21 +7,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from diagnostics.forms.workshops import WorkshopForm
 from diagnostics.models import CardVote, ChallengeCard, Workshop
 from diagnostics.services.findings import citation_refusal
 
 logger = logging.getLogger(__name__)
 
-WORKSHOP_FIELDS = (
-    "title",
-    "date",
-    "location",
-    "method",
-    "participant_count",
-    "participants",
-    "votes_per_participant",
-    "top_count",
-)
+WORKSHOP_FIELDS = tuple(WorkshopForm.Meta.fields)
 
 
 def workshop_create(*, mission, **fields) -> Workshop:
