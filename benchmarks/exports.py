@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.log import logging
 
-from diagnostics.demo import LARGE_TITLE
+from diagnostics.demo.questionnaires import LARGE_TITLE
 from diagnostics.models import Questionnaire, Response
 from territoire import exports
 from territoire.celery import app

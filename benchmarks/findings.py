@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from diagnostics.models import Answer, Finding
-from diagnostics.synthesis import synthesis
+from diagnostics.selectors.synthesis import synthesis
 from territoire.models import Mission
 from django.contrib.auth import get_user_model
 

@@ -9,9 +9,9 @@ import random
 
 from _common import measure
 
-from diagnostics.alerts import alerts
 from diagnostics.diagram import _layout, build_graph, render_svg
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory, Need
+from diagnostics.selectors.inventory import alerts
 
 
 def inventory(systems: int, flows: int, seed: int = 1):

@@ -28,7 +28,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from diagnostics.demo import LARGE_TITLE  # noqa: E402
+from diagnostics.demo.questionnaires import LARGE_TITLE  # noqa: E402
 from diagnostics.models import Campaign, Invitation, Question, QuestionType  # noqa: E402
 
 CLIENTS = int(os.environ.get("CLIENTS", 8))

@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import resolve, reverse  # noqa: E402
 
-from diagnostics.demo import LARGE_TITLE  # noqa: E402
+from diagnostics.demo.questionnaires import LARGE_TITLE  # noqa: E402
 from diagnostics.models import Questionnaire, Response  # noqa: E402
 from territoire.models import ExportJob  # noqa: E402
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Campaign, Invitation
-from diagnostics.services import invitations_claim, invitations_release
+from diagnostics.services.campaigns import invitations_claim, invitations_release
 
 logger = logging.getLogger(__name__)
 

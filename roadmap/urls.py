@@ -1,10 +1,11 @@
 from django.urls import path
 
 from roadmap import views
+from roadmap.views import reports
 
 app_name = "roadmap"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("rapports/", views.reports, name="reports"),
+    path("rapports/", reports.reports, name="reports"),
 ]

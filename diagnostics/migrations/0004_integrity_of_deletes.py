@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 def seed_builtin_guide(apps, schema_editor):
     """The built-in interview guide is reference data: seeded here, never by a page opened (GET)."""
-    from diagnostics.services_interviews import BUILTIN_GUIDE_INTRO, BUILTIN_GUIDE_QUESTIONS, BUILTIN_GUIDE_TITLE
+    from diagnostics.services.interviews import BUILTIN_GUIDE_INTRO, BUILTIN_GUIDE_QUESTIONS, BUILTIN_GUIDE_TITLE
 
     InterviewGuide = apps.get_model("diagnostics", "InterviewGuide")
     GuideQuestion = apps.get_model("diagnostics", "GuideQuestion")

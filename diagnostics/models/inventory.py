@@ -1,7 +1,7 @@
 """The commune's inventory of digital systems, the data flows between them and its planned needs.
 
 The inventory belongs to the commune, not to a mission: the tools outlive a mission and the next
-mission starts from the same list. Missions show it. Alerts are computed (``diagnostics.alerts``),
+mission starts from the same list. Missions show it. Alerts are computed (``diagnostics.selectors.inventory``),
 never stored, so they always match the inventory.
 """
 
@@ -35,7 +35,7 @@ class Hosting(models.TextChoices):
 
 
 class Need(models.TextChoices):
-    """Functions the commune plans or needs; each has foundations (see ``diagnostics.alerts.FOUNDATIONS``)."""
+    """Functions the commune plans or needs; each has foundations (``diagnostics.selectors.inventory.FOUNDATIONS``)."""
 
     EGUICHET = "eguichet", _("E-guichet (démarches en ligne)")
     ONLINE_PAYMENT = "online_payment", _("Paiement en ligne")
@@ -86,10 +86,6 @@ class DigitalSystem(TimeStampedModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def service_list(self) -> list[str]:
-        return [s.strip() for s in self.services.split(",") if s.strip()]
 
 
 class DataFlow(TimeStampedModel):

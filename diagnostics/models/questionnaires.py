@@ -84,10 +84,6 @@ class Questionnaire(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    @property
-    def is_template(self) -> bool:
-        return self.mission_id is None
-
     def is_locked(self) -> bool:
         """True once any campaign of this questionnaire has a response (see the module docstring)."""
         from diagnostics.models.campaigns import Response
@@ -194,14 +190,6 @@ class Question(TimeStampedModel):
 
     def __str__(self):
         return self.text
-
-    @property
-    def is_scored(self) -> bool:
-        return self.type in SCORED_TYPES
-
-    @property
-    def has_choices(self) -> bool:
-        return self.type in CHOICE_TYPES
 
     @property
     def rows(self) -> list[str]:

@@ -21,10 +21,10 @@ def fieldwork_summary(mission):
     cached = getattr(mission, "_fieldwork_summary", None)
     if cached is not None:
         return cached
-    from diagnostics.alerts import alerts as inventory_alerts
-    from diagnostics.alerts import load_inventory
     from diagnostics.models import Interview, Workshop
-    from diagnostics.selectors_interviews import interview_target
+    from diagnostics.selectors.interviews import interview_target
+    from diagnostics.selectors.inventory import alerts as inventory_alerts
+    from diagnostics.selectors.inventory import load_inventory
 
     interviews = Interview.objects.filter(mission=mission).aggregate(
         done=Count("pk", filter=Q(status="done")), planned=Count("pk", filter=Q(status="planned"))

@@ -7,10 +7,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services
-from diagnostics.forms import CampaignForm, InvitationsForm
+from diagnostics.forms.campaigns import CampaignForm, InvitationsForm
 from diagnostics.models import Audience, Campaign, Invitation, Response
-from diagnostics.results import campaign_stats
+from diagnostics.selectors.campaigns import campaign_stats
+from diagnostics.services import campaigns as services
+from diagnostics.services.respond import response_for_member
 from diagnostics.views.common import load_campaign, load_questionnaire
 from territoire import access
 from territoire.models import Membership
@@ -142,7 +143,7 @@ def campaign_answer(request, mission_id, campaign_id):
         )
     if request.method == "POST":
         membership = Membership.objects.filter(user=request.user, commune=campaign.mission.commune).first()
-        response = services.response_for_member(
+        response = response_for_member(
             campaign=campaign, user=request.user, service=membership.service if membership else ""
         )
         return redirect("respond:fill", response.token)

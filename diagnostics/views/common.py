@@ -59,7 +59,7 @@ def sections_with_questions(questionnaire):
 
 
 def builder_context(questionnaire) -> dict:
-    from diagnostics.forms import QuestionAddForm, SectionForm
+    from diagnostics.forms.questionnaires import QuestionAddForm, SectionForm
 
     sections = list(sections_with_questions(questionnaire))
     return {

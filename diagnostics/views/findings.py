@@ -11,18 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_findings as services
-from diagnostics.forms_findings import FindingForm, MergeForm, SourceForm, parse_source
-from diagnostics.models import ChallengeCard, Finding, FindingSource, Importance, SourceKind, Workshop
+from diagnostics.forms.findings import FindingFilter, FindingForm, MergeForm, SourceForm, parse_source
+from diagnostics.models import ChallengeCard, Finding, FindingSource, SourceKind, Workshop
+from diagnostics.services import findings as services
 from territoire import access
-from territoire.models import PSTNode, SmartDimension, SmartTheme
-
-FILTERS = {
-    "theme": SmartTheme,
-    "dimension": SmartDimension,
-    "importance": Importance,
-    "source": SourceKind,
-}
+from territoire.models import PSTNode, SmartTheme
 
 
 def _mission(request, mission_id, perm=access.can_view):
@@ -54,22 +47,10 @@ def _refuse(request, error: ValidationError):
 
 def finding_list(request, mission_id):
     mission = _mission(request, mission_id)
-    chosen = {}
-    for name, choices in FILTERS.items():
-        value = request.GET.get(name, "")
-        if value and value in {str(v) for v in choices.values}:
-            chosen[name] = value
-    findings = Finding.objects.open().filter(mission=mission)
-    if "theme" in chosen:
-        findings = findings.filter(theme=chosen["theme"])
-    if "dimension" in chosen:
-        findings = findings.filter(dimension=chosen["dimension"])
-    if "importance" in chosen:
-        findings = findings.filter(importance=int(chosen["importance"]))
-    if "source" in chosen:
-        findings = findings.filter(sources__kind=chosen["source"]).distinct()
+    filterset = FindingFilter(request.GET, queryset=Finding.objects.open().filter(mission=mission))
+    chosen = filterset.chosen
     findings = list(
-        findings.order_by("theme", "-importance", "pk").prefetch_related(
+        filterset.qs.order_by("theme", "-importance", "pk").prefetch_related(
             _sources_prefetch(), Prefetch("objectives", queryset=PSTNode.objects.order_by("position"))
         )
     )
@@ -95,13 +76,7 @@ def finding_list(request, mission_id):
             "count": len(findings),
             "merged": merged,
             "filters": [
-                (name, label, FILTERS[name].choices, chosen.get(name, ""))
-                for name, label in (
-                    ("theme", _("Thème")),
-                    ("dimension", _("Dimension")),
-                    ("importance", _("Importance")),
-                    ("source", _("Type de source")),
-                )
+                (name, f.label, f.extra["choices"], chosen.get(name, "")) for name, f in filterset.filters.items()
             ],
             "filtering": bool(chosen),
             "may_manage": access.can_manage_mission(request.user, mission),

@@ -5,9 +5,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_inventory as services
-from diagnostics.forms_inventory import InitiativeForm
+from diagnostics.forms.inventory import InitiativeForm
 from diagnostics.models import Initiative
+from diagnostics.services import inventory as services
 from territoire import access
 
 

@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_interviews as services
-from diagnostics.forms_interviews import GuideForm, IntervieweeFormSet, InterviewForm, TargetForm
+from diagnostics.forms.interviews import GuideForm, IntervieweeFormSet, InterviewForm, TargetForm
 from diagnostics.models import GuideQuestion, Interview, InterviewAudience, InterviewGuide
-from diagnostics.selectors_interviews import interview_progress
+from diagnostics.selectors.interviews import interview_progress
+from diagnostics.services import interviews as services
 from territoire import access
 
 

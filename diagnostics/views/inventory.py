@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_inventory as services
-from diagnostics.alerts import alerts, load_inventory
 from diagnostics.diagram import DiagramUnavailable, render_svg
-from diagnostics.forms_inventory import FlowForm, NeedsForm, SystemForm
+from diagnostics.forms.inventory import FlowForm, NeedsForm, SystemForm
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory
+from diagnostics.selectors.inventory import alerts, load_inventory
+from diagnostics.services import inventory as services
 from territoire import access, spreadsheets
 
 

@@ -18,16 +18,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics.answering import (
+from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
+from diagnostics.services.respond import (
     AnswerError,
     AnswerRefused,
     answer_save,
     is_visible,
     parse_answer,
     response_submit,
+    response_touch,
 )
-from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
-from diagnostics.services import response_touch
 from diagnostics.views.common import sections_with_questions
 from territoire import ratelimits
 

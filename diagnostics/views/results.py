@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from diagnostics.models import Audience
-from diagnostics.results import questionnaire_results
+from diagnostics.selectors.results import questionnaire_results
 from diagnostics.views.common import load_questionnaire
 from territoire import access, exports
 from territoire.models import ExportKind

@@ -1,8 +1,8 @@
-"""The « diagnostic smart » page: the synthesis of the mission's diagnostic (see ``diagnostics.synthesis``)."""
+"""The « diagnostic smart » page: the synthesis of the mission's diagnostic (``diagnostics.selectors.synthesis``)."""
 
 from django.shortcuts import render
 
-from diagnostics.synthesis import synthesis
+from diagnostics.selectors.synthesis import synthesis
 from territoire import access
 
 
@@ -10,7 +10,7 @@ def synthesis_view(request, mission_id):
     mission = access.load_mission(request.user, mission_id)
     return render(
         request,
-        "diagnostics/synthesis.html",
+        "diagnostics/synthesis/detail.html",
         {
             "mission": mission,
             "synthesis": synthesis(mission, user=request.user),

@@ -1,8 +1,9 @@
 """Ideation workshops: the facilitator's screens and the participants' public link.
 
-The participants' page answers without login (``@login_not_required``): its unguessable token is
-the key, and it must match the mission in the URL. A participant is one browser session; cards and
-votes are also limited per client address (``territoire.ratelimits``), refused with HTTP 429.
+The participants' page answers without login (``@login_not_required``): its URL holds no mission,
+only the workshop's unguessable token, which alone names the workshop (``diagnostics.public_urls``).
+A participant is one browser session; cards and votes are also limited per client address
+(``territoire.ratelimits``), refused with HTTP 429.
 """
 
 import secrets
@@ -18,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from diagnostics import services_workshops as services
-from diagnostics.forms_workshops import CardForm, PaperVotesForm, WorkshopForm
+from diagnostics.forms.workshops import CardForm, PaperVotesForm, WorkshopForm
 from diagnostics.models import CardVote, ChallengeCard, FindingSource, Workshop
+from diagnostics.services import workshops as services
 from territoire import access, ratelimits
 
 

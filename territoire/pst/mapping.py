@@ -135,10 +135,6 @@ def field_choices() -> list[tuple[str, str]]:
     return [("", _("— ignorer cette colonne —")), *((key, label) for key, (label, _s) in FIELDS.items())]
 
 
-def is_valid_field(field: str) -> bool:
-    return field == "" or field in FIELDS or bool(re.fullmatch(r"year:20\d\d", field))
-
-
 def find_header(rows: list[list]) -> int | None:
     """Index of the header row: among the first rows, the one naming the most known columns (at least two)."""
     best, best_score = None, 1

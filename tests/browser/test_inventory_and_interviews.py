@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from diagnostics import demo_fieldwork
+from diagnostics.demo import fieldwork as demo_fieldwork
 from territoire import demo as territoire_demo
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Answer, Audience, QuestionType, Response
-from diagnostics.results import breakdown_allowed
-from diagnostics.synthesis import synthesis
+from diagnostics.selectors.results import breakdown_allowed
+from diagnostics.selectors.synthesis import synthesis
 from territoire.models import Role
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory, WorkshopFactory

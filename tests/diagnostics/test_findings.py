@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from diagnostics import services_findings as services
 from diagnostics.models import Finding, FindingSource, SourceKind
-from diagnostics.services_findings import SourceRef
+from diagnostics.services import findings as services
+from diagnostics.services.findings import SourceRef
 from territoire.models import Role
 from tests.diagnostics.factories import QuestionFactory, QuestionnaireFactory, SectionFactory
 from tests.diagnostics.factories_fieldwork import (

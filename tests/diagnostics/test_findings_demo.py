@@ -3,9 +3,9 @@
 import io
 
 from diagnostics import demo as diagnostics_demo
-from diagnostics import demo_fieldwork
+from diagnostics.demo import fieldwork as demo_fieldwork
 from diagnostics.models import Finding, FindingSource
-from diagnostics.synthesis import synthesis
+from diagnostics.selectors.synthesis import synthesis
 from territoire import demo as territoire_demo
 
 

@@ -21,7 +21,7 @@ from diagnostics.models import (
     Response,
     SourceKind,
 )
-from diagnostics.services_interviews import guide_ensure_builtin
+from diagnostics.services.interviews import guide_ensure_builtin
 from diagnostics.tasks import send_invitations_task
 from territoire.models import NodeLevel, PSTNodeTag
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionnaireFactory, full_questionnaire
@@ -68,7 +68,7 @@ def test_response_rate_counts_invitations_only_and_shows_other_responses_apart(c
 
 
 def test_synthesis_rate_per_audience_never_exceeds_100(client, tenant_a):
-    from diagnostics.synthesis import questionnaire_section
+    from diagnostics.selectors.synthesis import questionnaire_section
 
     questionnaire, _q = full_questionnaire(tenant_a.mission)
     campaign = CampaignFactory(questionnaire=questionnaire, audience=Audience.CITIZENS, public_token="p-synth")

@@ -6,7 +6,7 @@ from django.utils.html import escape
 
 from diagnostics.models import Interview, Interviewee, InterviewGuide, InterviewTarget
 from diagnostics.notes import render_notes
-from diagnostics.services_interviews import guide_ensure_builtin
+from diagnostics.services.interviews import guide_ensure_builtin
 from territoire.models import Membership, Role
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory, InterviewGuideFactory
 

@@ -217,7 +217,7 @@ def test_hub_shows_the_fieldwork_cards(client, tenant_a, inventory):
 
 
 def test_an_alert_is_found_again_by_its_stable_key_until_resolved(tenant_a, inventory):
-    from diagnostics.alerts import find_alert
+    from diagnostics.selectors.inventory import find_alert
 
     key = f"silo:{DigitalSystem.objects.get(name='Agenda des salles').pk}"
     assert find_alert(tenant_a.commune, key).systems[0].name == "Agenda des salles"

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from diagnostics.alerts import AlertKind, alerts
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory, Need
+from diagnostics.selectors.inventory import AlertKind, alerts
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -2,9 +2,9 @@
 
 import io
 
-from diagnostics import demo_fieldwork
-from diagnostics.alerts import AlertKind, inventory_alerts
+from diagnostics.demo import fieldwork as demo_fieldwork
 from diagnostics.models import ChallengeCard, DataFlow, DigitalSystem, Initiative, Interview, Workshop
+from diagnostics.selectors.inventory import AlertKind, inventory_alerts
 from territoire import demo as territoire_demo
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Answer, Audience, QuestionType, Response
-from diagnostics.synthesis import synthesis
+from diagnostics.selectors.synthesis import synthesis
 from territoire.models import PSTNodeTag
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
 from tests.diagnostics.factories_fieldwork import (

@@ -7,11 +7,11 @@ see ``diagnostics/demo_fieldwork.py``).
 
 from django.db import transaction
 
-from diagnostics import services_findings as services
-from diagnostics.alerts import inventory_alerts
-from diagnostics.demo_fieldwork import DEMO_COMMUNES, WORKSHOP_TITLE
+from diagnostics.demo.fieldwork import DEMO_COMMUNES, WORKSHOP_TITLE
 from diagnostics.models import Finding, Importance, Interview, Question, SourceKind, Workshop
-from diagnostics.services_findings import SourceRef
+from diagnostics.selectors.inventory import inventory_alerts
+from diagnostics.services import findings as services
+from diagnostics.services.findings import SourceRef
 from territoire.models import NodeLevel, PSTNode
 
 INTERVIEW_FINDINGS = [

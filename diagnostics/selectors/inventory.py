@@ -1,14 +1,15 @@
 """Alerts of the inventory of digital systems: computed, never stored.
 
 :func:`alerts` is a pure function of the commune's systems, flows and planned needs; it does not
-query. :func:`inventory_alerts` loads those three lists (three queries) and calls it.
+query. :func:`inventory_alerts` loads those three lists (three queries) and calls it;
+:func:`inventory_section` counts them for the synthesis.
 
 Each alert carries a ``key`` that stays the same as long as the situation it describes exists
 (``silo:12``, ``duplicate:finance``, ``foundation:eguichet:website``...): a finding can cite it
 as its source and find it again later.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -16,9 +17,10 @@ from datetime import date, timedelta
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory, Need, PlannedNeed
+from territoire import charts
 
 CONTRACT_WARNING_DAYS = 365
 
@@ -233,3 +235,51 @@ def inventory_alerts(commune, *, today: date | None = None) -> list[Alert]:
 def find_alert(commune, key: str, *, today: date | None = None) -> Alert | None:
     """The commune's alert with this key, or None once the situation is resolved (for findings citing it)."""
     return next((a for a in inventory_alerts(commune, today=today) if a.key == key), None)
+
+
+def inventory_section(mission) -> dict:
+    """Alerts of the inventory by kind and severity (3 queries)."""
+    systems, flows, needs = load_inventory(mission.commune)
+    found = alerts(systems, flows, needs)
+    by_kind = Counter((a.kind, a.severity) for a in found)
+    kinds = [(value, label) for value, label in AlertKind.choices if any(k == value for k, _s in by_kind)]
+    rows = [
+        {
+            "kind": label,
+            "counts": [by_kind.get((value, severity), 0) for severity in Severity.values],
+            "total": sum(by_kind.get((value, s), 0) for s in Severity.values),
+        }
+        for value, label in kinds
+    ]
+    high = sum(1 for a in found if a.severity == Severity.HIGH)
+    sentences = [
+        ngettext(
+            "%(systems)s outil inventorié, %(alerts)s alertes dont %(high)s de gravité importante.",
+            "%(systems)s outils inventoriés, %(alerts)s alertes dont %(high)s de gravité importante.",
+            len(systems),
+        )
+        % {"systems": len(systems), "alerts": len(found), "high": high}
+    ]
+    if rows:
+        top = max(rows, key=lambda r: r["total"])
+        sentences.append(_("Alerte la plus fréquente : %(kind)s (%(n)s).") % {"kind": top["kind"], "n": top["total"]})
+    chart = ""
+    if rows:
+        chart = charts.bars(
+            [r["kind"] for r in rows],
+            tuple((str(label), tuple(r["counts"][i] for r in rows)) for i, (_v, label) in enumerate(Severity.choices)),
+            stacked=True,
+            counts=True,
+            ident="synthesis-alerts",
+            title=_("Alertes par type et gravité"),
+        )
+    return {
+        "systems": len(systems),
+        "flows": len(flows),
+        "alerts": found,
+        "high": high,
+        "rows": rows,
+        "severities": [label for _v, label in Severity.choices],
+        "chart": chart,
+        "sentences": sentences,
+    }

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnostics.models import Answer, AnswerItem, Question, QuestionType, Response
+from diagnostics.models import Answer, AnswerItem, Campaign, Question, QuestionType, Response
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 10_000
@@ -258,3 +258,18 @@ def response_submit(*, response: Response, questions) -> SubmitResult:
             # Answers to follow-up questions whose condition no longer holds are not part of the response.
             Answer.objects.filter(response=response, question_id__in=hidden).delete()
     return SubmitResult(ok=True, already=not submitted)
+
+
+# --- Responses by logged-in members ---------------------------------------------------------------
+
+
+def response_for_member(*, campaign: Campaign, user, service: str = "") -> Response:
+    """The member's own response to the campaign, created on first visit (one per user)."""
+    response, _created = Response.objects.get_or_create(campaign=campaign, user=user, defaults={"service": service})
+    return response
+
+
+def response_touch(*, response: Response, section: int) -> None:
+    Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
+        last_section=section, last_activity_at=timezone.now()
+    )

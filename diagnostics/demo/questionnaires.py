@@ -12,9 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from diagnostics import demo_fieldwork as fieldwork
-from diagnostics import demo_findings as findings
-from diagnostics import services
 from diagnostics.models import (
     Answer,
     AnswerItem,
@@ -28,6 +25,7 @@ from diagnostics.models import (
     Response,
     Section,
 )
+from diagnostics.services import questionnaires as services
 
 SERVICES = ["Direction générale", "Travaux", "Finances", "Population", "Urbanisme", "Informatique"]
 IDEAS = [
@@ -53,8 +51,6 @@ def seed(ctx) -> None:
                 _seed_mission(ctx, ctx.missions[code], seed=int(code))
     if ctx.size == "large" and "92999" in ctx.missions:
         _seed_large(ctx.missions["92999"], ctx.users.get("claire.dubois"))
-    fieldwork.seed(ctx)  # interviews, workshops, inventory, initiatives (diagnostics/demo_fieldwork.py)
-    findings.seed(ctx)  # findings from all of the above (diagnostics/demo_findings.py)
 
 
 def _seed_mission(ctx, mission, *, seed: int) -> None:

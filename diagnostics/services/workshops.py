@@ -7,21 +7,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from diagnostics.forms.workshops import WorkshopForm
 from diagnostics.models import CardVote, ChallengeCard, Workshop
-from diagnostics.services_findings import citation_refusal
+from diagnostics.services.findings import citation_refusal
 
 logger = logging.getLogger(__name__)
 
-WORKSHOP_FIELDS = (
-    "title",
-    "date",
-    "location",
-    "method",
-    "participant_count",
-    "participants",
-    "votes_per_participant",
-    "top_count",
-)
+WORKSHOP_FIELDS = tuple(WorkshopForm.Meta.fields)
 
 
 def workshop_create(*, mission, **fields) -> Workshop:
@@ -88,16 +80,6 @@ def card_add(
     return ChallengeCard.objects.create(
         workshop=current, text=text, theme=theme, author=author, participant=participant
     )
-
-
-@transaction.atomic
-def card_update(*, card: ChallengeCard, **fields) -> ChallengeCard:
-    if _lock(card.workshop).phase == Workshop.Phase.CLOSED:
-        raise ValidationError(_("L'atelier est clôturé : ses cartes ne changent plus."))
-    for name, value in fields.items():
-        setattr(card, name, value)
-    card.save(update_fields=[*fields, "updated_at"])
-    return card
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""Results of a questionnaire: aggregated in the database, drawn as server-side SVG with pygal.
+"""Results of a questionnaire: aggregated in the database, drawn as server-side SVG (``territoire.charts``).
 
 The page issues a fixed number of grouped queries whatever the number of responses (see
 ``tests/diagnostics/test_results.py``): counts per campaign, distributions of scalar answers,
@@ -16,19 +16,15 @@ are the result the respondents were told about, and no filter narrows them down.
 """
 
 import hashlib
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import pygal
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Q, Sum, Window
+from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import RowNumber
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from pygal.style import Style
 
 from diagnostics.anonymity import breakdown_allowed
 from diagnostics.models import (
@@ -37,73 +33,16 @@ from diagnostics.models import (
     AnswerItem,
     Audience,
     Campaign,
-    Invitation,
     Question,
     QuestionType,
     Response,
 )
+from diagnostics.selectors.campaigns import campaign_stats, percent
+from territoire import charts
 from territoire.models import SmartDimension, SmartTheme
 
 TEXTS_PER_QUESTION = 8
-SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
 AUDIENCE = "response__campaign__audience"
-PALETTE = ("#0f5257", "#d9822b", "#6a4c93", "#2a9d8f", "#c44536", "#457b9d")
-
-
-def chart_style(colors=PALETTE) -> Style:
-    """The house style of every chart; ``colors`` for series whose colours carry a meaning."""
-    return Style(
-        background="transparent",
-        plot_background="transparent",
-        foreground="#212529",
-        foreground_strong="#212529",
-        foreground_subtle="#6c757d",
-        colors=colors,
-        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-        label_font_size=15,
-        major_label_font_size=15,
-        value_font_size=14,
-        legend_font_size=15,
-        tooltip_font_size=14,
-        title_font_size=15,
-    )
-
-
-CHART_STYLE = chart_style()
-
-
-def _chart(kind, *, style=CHART_STYLE, **config):
-    """A pygal chart that needs no external script or stylesheet (``js=()``), sized by its container."""
-    return kind(
-        js=(),
-        style=style,
-        disable_xml_declaration=True,
-        explicit_size=False,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=3,
-        print_values=False,
-        truncate_label=60,
-        truncate_legend=40,
-        **config,
-    )
-
-
-def _render_cached(kind, data_key, build, **config) -> str:
-    key = (
-        "diag-chart:"
-        + hashlib.sha256(
-            repr((kind.__name__, data_key, sorted((k, v) for k, v in config.items() if not callable(v)))).encode()
-        ).hexdigest()
-    )
-    svg = cache.get(key)
-    if svg is None:
-        chart = _chart(kind, **config)
-        build(chart)
-        # Even with js=() pygal writes an inline <script> holding its config for the tooltips: the CSP
-        # would block it anyway, so it goes.
-        svg = SCRIPT_RE.sub("", chart.render(is_unicode=True))
-        cache.set(key, svg, 60 * 60)
-    return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws
 
 
 @dataclass
@@ -118,51 +57,6 @@ class QuestionResult:
     @property
     def total(self) -> int:
         return sum(self.answered.values())
-
-
-def _pct(n, total) -> float:
-    return round(100 * n / total, 1) if total else 0
-
-
-def campaign_stats(campaigns) -> list[dict]:
-    """Invited / started / submitted for each campaign (two grouped queries).
-
-    The response rate is the share of *invited people* who sent their answers: responses that came
-    without an invitation (public link, members answering logged in) are counted apart
-    (``other_started``, ``other_submitted``), so the rate never exceeds 100 %.
-    """
-    ids = [c.pk for c in campaigns]
-    invited = dict(Invitation.objects.filter(campaign_id__in=ids).values_list("campaign_id").annotate(n=Count("pk")))
-    sent = Q(submitted_at__isnull=False)
-    uninvited = Q(invitation__isnull=True)
-    counts = {
-        row["campaign_id"]: row
-        for row in Response.objects.filter(campaign_id__in=ids)
-        .values("campaign_id")
-        .annotate(
-            started=Count("pk"),
-            submitted=Count("pk", filter=sent),
-            other_started=Count("pk", filter=uninvited),
-            other_submitted=Count("pk", filter=sent & uninvited),
-            last=Max("submitted_at"),
-        )
-    }
-    rows = []
-    for campaign in campaigns:
-        c = counts.get(campaign.pk, {})
-        row = {
-            "campaign": campaign,
-            "invited": invited.get(campaign.pk, 0),
-            "started": c.get("started", 0),
-            "submitted": c.get("submitted", 0),
-            "other_started": c.get("other_started", 0),
-            "other_submitted": c.get("other_submitted", 0),
-            "last": c.get("last"),
-        }
-        row["invited_submitted"] = row["submitted"] - row["other_submitted"]
-        row["rate"] = _pct(row["invited_submitted"], row["invited"]) if row["invited"] else None
-        rows.append(row)
-    return rows
 
 
 def _aggregate_rows(scope: dict, version) -> dict:
@@ -285,14 +179,7 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
             if value and questions[pk].counts_for_maturity:
                 sums[(value, aud)][0] += total
                 sums[(value, aud)][1] += n
-        table = defaultdict(dict)
-        for (value, aud), (total, n) in sums.items():
-            table[value][aud] = float(total / n)
-        axes = [(value, label) for value, label in choices.choices if value in table]
-        maturity[axis] = {
-            "rows": [(label, [table[value].get(a) for a in audiences]) for value, label in axes],
-            "radar": _radar(axes, table, audiences, labels) if len(axes) >= 3 else "",
-        }
+        maturity[axis] = maturity_axis(sums, choices, audiences, labels)
 
     for pk, result in results.items():
         _draw(result, audiences, labels, scalar, numbers.get(pk, []), items)
@@ -364,24 +251,22 @@ def _groups(campaigns, *, audience: str, service: str) -> dict:
     return {"services": services, "group_hidden": group_hidden, "hidden_audiences": hidden}
 
 
-def _radar(axes, table, audiences, labels) -> str:
-    data = tuple((a, tuple(round(table[v].get(a) or 0, 1) for v, _ in axes)) for a in audiences)
+def maturity_axis(sums, choices, audiences, labels) -> dict:
+    """Average scores on one axis (dimension or theme) per audience: table rows and, from three values, a radar.
 
-    def build(chart):
-        chart.x_labels = [str(label) for _, label in axes]
-        for audience, values in data:
-            chart.add(str(labels.get(audience, audience)), list(values))
-
-    return _render_cached(
-        pygal.Radar,
-        (tuple(str(lab) for _, lab in axes), data),
-        build,
-        range=(0, 100),
-        fill=True,
-        width=600,
-        height=460,
-        margin_bottom=28,
-    )
+    ``sums`` maps ``(axis value, audience)`` to ``[sum of scores, number of scores]``.
+    """
+    table = defaultdict(dict)
+    for (value, aud), (total, n) in sums.items():
+        table[value][aud] = float(total / n)
+    axes = [(value, label) for value, label in choices.choices if value in table]
+    radar = ""
+    if len(axes) >= 3:
+        radar = charts.radar(
+            [label for _v, label in axes],
+            [(labels.get(a, a), [table[value].get(a) for value, _l in axes]) for a in audiences],
+        )
+    return {"rows": [(label, [table[value].get(a) for a in audiences]) for value, label in axes], "radar": radar}
 
 
 def _series(result, audiences, labels, keys, counts_of):
@@ -390,8 +275,18 @@ def _series(result, audiences, labels, keys, counts_of):
     for audience in audiences:
         total = result.answered.get(audience, 0)
         counts = counts_of(audience)
-        series.append((str(labels.get(audience, audience)), tuple(_pct(counts.get(k, 0), total) for k in keys)))
+        series.append((str(labels.get(audience, audience)), tuple(percent(counts.get(k, 0), total) for k in keys)))
     return tuple(series)
+
+
+def _mean_ranks(counts, *, by_row: bool) -> dict:
+    """The average rank (or matrix score) per choice, or per row, of ``{(choice, row, rank): n}`` counts."""
+    sums = defaultdict(lambda: [0, 0])
+    for (choice, row, rank), n in counts.items():
+        key = row if by_row else choice
+        sums[key][0] += rank * n
+        sums[key][1] += n
+    return {key: round(total / n, 2) for key, (total, n) in sums.items() if n}
 
 
 def _draw(result, audiences, labels, scalar, numbers, items) -> None:
@@ -404,10 +299,10 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
         keys = [v for v, _ in scale]
         x_labels = [str(v) for v, _ in scale]  # the ends are named under the chart
         series = _series(result, audiences, labels, keys, lambda a: scalar[(pk, a)])
-        result.chart = _bars(pygal.Bar, x_labels, series, ident=pk, height=300)
+        result.chart = charts.bars(x_labels, series, ident=pk, percent=True)
     elif q.type == QuestionType.YES_NO:
         series = _series(result, audiences, labels, [1, 0], lambda a: scalar[(pk, a)])
-        result.chart = _bars(pygal.HorizontalBar, [_("Oui"), _("Non")], series, ident=pk, height=180)
+        result.chart = charts.bars([_("Oui"), _("Non")], series, ident=pk, horizontal=True, percent=True)
     elif q.type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
         choices = list(q.choices.all())
         keys = [c.pk for c in choices]
@@ -418,51 +313,31 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
             return {choice: n for (choice, _row, _rank), n in items[(pk, a)].items()}
 
         series = _series(result, audiences, labels, keys, counts_of)
-        result.chart = _bars(
-            pygal.HorizontalBar, [c.label for c in choices], series, ident=pk, height=90 + 36 * len(choices)
-        )
+        result.chart = charts.bars([c.label for c in choices], series, ident=pk, horizontal=True, percent=True)
     elif q.type == QuestionType.RANKING:
         choices = list(q.choices.all())
         series = []
         for a in audiences:
-            sums = defaultdict(lambda: [0, 0])
-            for (choice, _row, rank), n in items[(pk, a)].items():
-                sums[choice][0] += rank * n
-                sums[choice][1] += n
-            series.append(
-                (
-                    str(labels.get(a, a)),
-                    tuple(round(sums[c.pk][0] / sums[c.pk][1], 2) if sums[c.pk][1] else None for c in choices),
-                )
-            )
-        result.chart = _bars(
-            pygal.HorizontalBar,
+            means = _mean_ranks(items[(pk, a)], by_row=False)
+            series.append((str(labels.get(a, a)), tuple(means.get(c.pk) for c in choices)))
+        result.chart = charts.bars(
             [c.label for c in choices],
-            tuple(series),
+            series,
             ident=pk,
-            height=90 + 36 * len(choices),
+            horizontal=True,
             title=_("Rang moyen (1 = le plus prioritaire)"),
         )
     elif q.type == QuestionType.MATRIX:
         rows = q.rows
         series = []
         for a in audiences:
-            sums = defaultdict(lambda: [0, 0])
-            for (_choice, row, rank), n in items[(pk, a)].items():
-                sums[row][0] += rank * n
-                sums[row][1] += n
-            series.append(
-                (
-                    str(labels.get(a, a)),
-                    tuple(round(sums[i][0] / sums[i][1], 2) if sums[i][1] else None for i in range(len(rows))),
-                )
-            )
-        result.chart = _bars(
-            pygal.HorizontalBar,
+            means = _mean_ranks(items[(pk, a)], by_row=True)
+            series.append((str(labels.get(a, a)), tuple(means.get(i) for i in range(len(rows)))))
+        result.chart = charts.bars(
             rows,
-            tuple(series),
+            series,
             ident=pk,
-            height=90 + 36 * len(rows),
+            horizontal=True,
             range=(1, 5),
             title=_("Moyenne sur 5"),
         )
@@ -479,23 +354,3 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
         ]
     elif q.type in TEXT_TYPES:
         pass
-
-
-def _bars(kind, x_labels, series, *, height, ident, title="", range=None, extra=None) -> str:  # noqa: A002
-    """Bars of ``series`` over ``x_labels``; ``extra`` adds pygal options (the synthesis's integer axes)."""
-    x_labels = tuple(str(x) for x in x_labels)
-
-    def build(chart):
-        chart.x_labels = list(x_labels)
-        for name, values in series:
-            chart.add(name, list(values))
-
-    config = {"width": 600, "height": height, "show_legend": len(series) > 1}
-    if title:
-        config["title"] = str(title)
-    if range:
-        config["range"] = range
-    if kind is not pygal.HorizontalBar or not range:
-        config["value_formatter"] = (lambda v: f"{v:g} %") if not range and not title else (lambda v: f"{v:g}")
-    config.update(extra or {})
-    return _render_cached(kind, (ident, x_labels, series, title, range), build, **config)

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from diagnostics import services_workshops
 from diagnostics.models import (
     CardVote,
     ChallengeCard,
@@ -27,7 +26,8 @@ from diagnostics.models import (
     PlannedNeed,
     Workshop,
 )
-from diagnostics.services_interviews import guide_ensure_builtin
+from diagnostics.services import workshops as services_workshops
+from diagnostics.services.interviews import guide_ensure_builtin
 from territoire.models import Membership
 
 F = FunctionCategory

@@ -1,3 +1,5 @@
+"""Views of the projects follow-up, one module per subdomain; the app's index page is here."""
+
 from django.shortcuts import render
 
 from territoire import access

@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from territoire import pst_demo
+from territoire.demo import pst as pst_demo
 from territoire.models import Commune, Membership, Mission, Role
 
 DEMO_PASSWORD = "territoire-demo"

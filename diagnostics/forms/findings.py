@@ -6,16 +6,17 @@ back only among the mission's own objects, so a reference of another commune is 
 service checks again.
 """
 
+import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diagnostics.alerts import inventory_alerts
-from diagnostics.models import ChallengeCard, Finding, Interview, Question, SourceKind
-from diagnostics.services_findings import SourceRef, check_objectives, check_source
+from diagnostics.models import ChallengeCard, Finding, Importance, Interview, Question, SourceKind
+from diagnostics.selectors.inventory import inventory_alerts
+from diagnostics.services.findings import SourceRef, check_objectives, check_source
 from territoire.forms import IdsField
-from territoire.models import NodeLevel, PSTNode
+from territoire.models import NodeLevel, PSTNode, SmartDimension, SmartTheme
 
 OTHER_COMMUNE = gettext_lazy(
     "Cette source n'existe pas dans la mission ou appartient à une autre commune : un constat ne cite que des "
@@ -169,3 +170,24 @@ class MergeForm(forms.Form):
         elif findings is not None and keep is not None and keep not in findings:
             self.add_error("keep", _("Le constat à garder doit faire partie des constats cochés."))
         return data
+
+
+class FindingFilter(django_filters.FilterSet):
+    """The filters of the findings list; a value that is not one of the choices is ignored, not an error."""
+
+    theme = django_filters.ChoiceFilter(label=gettext_lazy("Thème"), choices=SmartTheme.choices)
+    dimension = django_filters.ChoiceFilter(label=gettext_lazy("Dimension"), choices=SmartDimension.choices)
+    importance = django_filters.ChoiceFilter(label=gettext_lazy("Importance"), choices=Importance.choices)
+    source = django_filters.ChoiceFilter(
+        label=gettext_lazy("Type de source"), field_name="sources__kind", choices=SourceKind.choices, distinct=True
+    )
+
+    class Meta:
+        model = Finding
+        fields = ()
+
+    @property
+    def chosen(self) -> dict:
+        """The filters applied: name → the value as given in the URL."""
+        self.form.is_valid()  # fills cleaned_data with the valid values, leaves the others out
+        return {name: self.data[name] for name, value in self.form.cleaned_data.items() if value not in ("", None)}

@@ -3,21 +3,10 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from diagnostics.forms_inventory import SELF_FLOW_ERROR, duplicate_name_error
+from diagnostics.forms.inventory import SELF_FLOW_ERROR, SystemForm, duplicate_name_error
 from diagnostics.models import DataFlow, DigitalSystem, Initiative, PlannedNeed
 
-SYSTEM_FIELDS = (
-    "name",
-    "category",
-    "vendor",
-    "services",
-    "yearly_cost",
-    "contract_end",
-    "hosting",
-    "personal_data",
-    "open_standards",
-    "notes",
-)
+SYSTEM_FIELDS = tuple(SystemForm.Meta.fields)
 FLOW_FIELDS = ("source", "target", "external_party", "data", "mode", "frequency")
 INITIATIVE_FIELDS = ("title", "kind", "theme", "description", "service", "year", "status")
 

@@ -1,7 +1,9 @@
 """The « diagnostic smart »: the synthesis of a mission's diagnostic, section by section.
 
 :func:`synthesis` returns a plain structure (dicts, lists, rendered SVG charts, French sentences)
-that the page renders and that the final report's PDF will reuse. It issues a fixed number of
+that the page renders and that the final report's PDF will reuse. The sections of the inventory and of
+the findings live with their subdomain (``selectors.inventory``, ``selectors.findings``); the charts are
+drawn by ``territoire.charts``. It issues a fixed number of
 queries whatever the data size (``tests/diagnostics/test_synthesis.py`` locks it): every figure is
 an aggregate in the database or a pass over a list loaded once.
 
@@ -14,54 +16,33 @@ consultants learn who was interviewed (``can_read_interviews``): everyone else r
 what it was not given.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
-import pygal
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostics.alerts import AlertKind, Severity, alerts, load_inventory
+from diagnostics.anonymity import breakdown_allowed
 from diagnostics.models import (
     Answer,
     Audience,
     Campaign,
     ChallengeCard,
     Finding,
-    FindingSource,
-    Importance,
-    SourceKind,
     Workshop,
 )
-from diagnostics.results import _bars, _radar, breakdown_allowed, campaign_stats, chart_style
-from diagnostics.selectors_interviews import interview_progress
-from territoire import access
+from diagnostics.selectors.campaigns import campaign_stats
+from diagnostics.selectors.findings import findings_section
+from diagnostics.selectors.interviews import interview_progress
+from diagnostics.selectors.inventory import inventory_section
+from diagnostics.selectors.results import maturity_axis
+from territoire import access, charts
 from territoire.models import PST, NodeLevel, PSTNode, PSTNodeTag, SmartDimension, SmartTheme
 from territoire.pst.selectors import theme_counts
-
-TOP_FINDINGS = 8
-# Importance from faible to critique in the colours of its badges: grey, cyan, amber, red.
-IMPORTANCE_STYLE = chart_style(colors=("#6c757d", "#17a2b8", "#e0a800", "#b02a37"))
-
-
-def _counts(series, *, stacked=False) -> dict:
-    """pygal options for an axis of whole numbers (counts): ticks 0, 1, 2… or a round step."""
-    columns = list(zip(*(values for _name, values in series), strict=True))
-    top = max((sum(c) if stacked else max(c) for c in columns), default=0) or 1
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if top / s <= 10)
-    top_tick = -(-top // step) * step
-    return {"y_labels": list(range(0, top_tick + 1, step)), "range": (0, top_tick)}
-
-
-def _count_bars(kind, x_labels, series, *, style=None, **options) -> str:
-    extra = _counts(series, stacked=kind is pygal.StackedBar)
-    if style is not None:
-        extra["style"] = style
-    return _bars(kind, x_labels, series, extra=extra, **options)
 
 
 def _pct(part, whole) -> int:
@@ -148,14 +129,14 @@ def pst_section(mission) -> dict:
         )
     chart = ""
     if any(row["total"] for row in themes):
-        chart = _count_bars(
-            pygal.HorizontalBar,
+        chart = charts.bars(
             [row["label"] for row in themes],
             (
                 (_("Objectifs"), tuple(row["os"] + row["oo"] for row in themes)),
                 (_("Actions"), tuple(row["actions"] for row in themes)),
             ),
-            height=110 + 30 * len(themes),
+            horizontal=True,
+            counts=True,
             ident="synthesis-pst",
             title=_("Éléments du PST étiquetés par thème"),
         )
@@ -232,17 +213,11 @@ def questionnaire_section(mission) -> dict:
                 del axis[key]
     maturity = {}
     for axis, choices in (("dimension", SmartDimension), ("theme", SmartTheme)):
-        table = defaultdict(dict)
-        for (value, aud), (total, n) in sums[axis].items():
-            table[value][aud] = float(total / n)
-        axes = [(value, label) for value, label in choices.choices if value in table]
-        maturity[axis] = {
-            "rows": [(label, [table[value].get(a) for a in scored]) for value, label in axes],
-            "radar": _radar(axes, table, scored, labels) if len(axes) >= 3 else "",
-            "averages": {
-                value: _mean([sums[axis][(value, a)] for a in scored if (value, a) in sums[axis]])
-                for value, _l in axes
-            },
+        maturity[axis] = maturity_axis(sums[axis], choices, scored, labels)
+        maturity[axis]["averages"] = {
+            value: _mean([sums[axis][(value, a)] for a in scored if (value, a) in sums[axis]])
+            for value, _l in choices.choices
+            if any(v == value for v, _a in sums[axis])
         }
     submitted = sum(p["submitted"] for p in participation)
     sentences = []
@@ -290,11 +265,10 @@ def questionnaire_section(mission) -> dict:
         )
     chart = ""
     if participation:
-        chart = _count_bars(
-            pygal.Bar,
+        chart = charts.bars(
             [p["audience"] for p in participation],
             ((_("Réponses reçues"), tuple(p["submitted"] for p in participation)),),
-            height=280,
+            counts=True,
             ident="synthesis-participation",
             title=_("Réponses reçues par public"),
         )
@@ -384,21 +358,21 @@ def fieldwork_section(mission, *, may_read_interviews: bool) -> dict:
         sentences.append(_("Aucun atelier d'idéation n'a encore eu lieu."))
     interview_chart = ""
     if progress.done:
-        interview_chart = _count_bars(
-            pygal.HorizontalBar,
+        interview_chart = charts.bars(
             [label for label, _n in progress.people_by_audience],
             ((_("Personnes rencontrées"), tuple(n for _l, n in progress.people_by_audience)),),
-            height=120 + 40 * len(progress.people_by_audience),
+            horizontal=True,
+            counts=True,
             ident="synthesis-interviews",
             title=_("Personnes rencontrées par public"),
         )
     workshop_chart = ""
     if challenges:
-        workshop_chart = _count_bars(
-            pygal.HorizontalBar,
-            [c.text if len(c.text) <= 60 else c.text[:57] + "…" for c in challenges],
+        workshop_chart = charts.bars(
+            [c.text for c in challenges],
             ((_("Votes"), tuple(c.vote_count for c in challenges)),),
-            height=120 + 40 * len(challenges),
+            horizontal=True,
+            counts=True,
             ident="synthesis-workshops",
             title=_("Votes des défis retenus"),
         )
@@ -408,141 +382,5 @@ def fieldwork_section(mission, *, may_read_interviews: bool) -> dict:
         "challenges": challenges,
         "interview_chart": interview_chart,
         "workshop_chart": workshop_chart,
-        "sentences": sentences,
-    }
-
-
-# --- 4. Inventory ---------------------------------------------------------------------------------
-
-
-def inventory_section(mission) -> dict:
-    """Alerts of the inventory by kind and severity (3 queries)."""
-    systems, flows, needs = load_inventory(mission.commune)
-    found = alerts(systems, flows, needs)
-    by_kind = Counter((a.kind, a.severity) for a in found)
-    kinds = [(value, label) for value, label in AlertKind.choices if any(k == value for k, _s in by_kind)]
-    rows = [
-        {
-            "kind": label,
-            "counts": [by_kind.get((value, severity), 0) for severity in Severity.values],
-            "total": sum(by_kind.get((value, s), 0) for s in Severity.values),
-        }
-        for value, label in kinds
-    ]
-    high = sum(1 for a in found if a.severity == Severity.HIGH)
-    sentences = [
-        ngettext(
-            "%(systems)s outil inventorié, %(alerts)s alertes dont %(high)s de gravité importante.",
-            "%(systems)s outils inventoriés, %(alerts)s alertes dont %(high)s de gravité importante.",
-            len(systems),
-        )
-        % {"systems": len(systems), "alerts": len(found), "high": high}
-    ]
-    if rows:
-        top = max(rows, key=lambda r: r["total"])
-        sentences.append(_("Alerte la plus fréquente : %(kind)s (%(n)s).") % {"kind": top["kind"], "n": top["total"]})
-    chart = ""
-    if rows:
-        chart = _count_bars(
-            pygal.StackedBar,
-            [r["kind"] for r in rows],
-            tuple((str(label), tuple(r["counts"][i] for r in rows)) for i, (_v, label) in enumerate(Severity.choices)),
-            height=320,
-            ident="synthesis-alerts",
-            title=_("Alertes par type et gravité"),
-        )
-    return {
-        "systems": len(systems),
-        "flows": len(flows),
-        "alerts": found,
-        "high": high,
-        "rows": rows,
-        "severities": [label for _v, label in Severity.choices],
-        "chart": chart,
-        "sentences": sentences,
-    }
-
-
-# --- 5. Findings ----------------------------------------------------------------------------------
-
-
-def source_label(source: FindingSource, *, may_read_interviews: bool) -> str:
-    """A source as one line of text; an interview names its people and date only to those who read interviews."""
-    if source.kind == SourceKind.INTERVIEW:
-        if not may_read_interviews:
-            return _("Entretien (confidentiel)")
-        return f"{_('Entretien')} — {source.interview} ({source.interview.scheduled_at:%d/%m/%Y})"
-    return f"{source.get_kind_display()} : {source.label}"
-
-
-def findings_section(mission, *, may_read_interviews: bool) -> dict:
-    """Open findings by theme and importance, and the most important ones with their sources (4 or 5 queries)."""
-    open_findings = Finding.objects.filter(mission=mission, status=Finding.Status.OPEN)
-    counts = {
-        (row["theme"], row["importance"]): row["n"]
-        for row in open_findings.values("theme", "importance").annotate(n=Count("pk")).order_by()
-    }
-    sources = FindingSource.objects.select_related("question", "card", "pst_node")
-    if may_read_interviews:
-        # Nobody else reads an interviewee's name: it is not even loaded for them.
-        sources = sources.select_related("interview").prefetch_related("interview__interviewees")
-    top = list(
-        open_findings.annotate(
-            source_count=Count("sources", distinct=True), objective_count=Count("objectives", distinct=True)
-        )
-        .order_by("-importance", "-source_count", "pk")
-        .prefetch_related(Prefetch("sources", queryset=sources))[:TOP_FINDINGS]
-    )
-    for finding in top:
-        finding.source_labels = [
-            source_label(source, may_read_interviews=may_read_interviews) for source in finding.sources.all()
-        ]
-    total = sum(counts.values())
-    theme_labels = dict(SmartTheme.choices)
-    themes = [value for value, _l in SmartTheme.choices if any(t == value for t, _i in counts)]
-    if any(t == "" for t, _i in counts):
-        themes.append("")
-    by_importance = [
-        (label, sum(n for (_t, i), n in counts.items() if i == value)) for value, label in reversed(Importance.choices)
-    ]
-    sentences = []
-    if total:
-        high = sum(n for (_t, i), n in counts.items() if i >= Importance.HIGH)
-        by_theme = Counter()
-        for (theme, _i), n in counts.items():
-            by_theme[theme] += n
-        theme, n = by_theme.most_common(1)[0]
-        sentences.append(
-            ngettext(
-                "%(total)s constat ouvert, dont %(high)s d'importance forte ou critique.",
-                "%(total)s constats ouverts, dont %(high)s d'importance forte ou critique.",
-                total,
-            )
-            % {"total": total, "high": high}
-        )
-        sentences.append(
-            _("Le thème qui en réunit le plus : %(theme)s (%(n)s, soit %(pct)s %%).")
-            % {"theme": theme_labels.get(theme, _("sans thème")), "n": n, "pct": _pct(n, total)}
-        )
-    else:
-        sentences.append(_("Aucun constat n'a encore été formulé."))
-    chart = ""
-    if total:
-        chart = _count_bars(
-            pygal.StackedBar,
-            [theme_labels.get(t, _("Sans thème")) for t in themes],
-            tuple(
-                (str(label), tuple(counts.get((t, value), 0) for t in themes)) for value, label in Importance.choices
-            ),
-            height=340,
-            ident="synthesis-findings",
-            title=_("Constats par thème et importance"),
-            style=IMPORTANCE_STYLE,
-        )
-    return {
-        "total": total,
-        "by_importance": by_importance,
-        "top": top,
-        "chart": chart,
         "sentences": sentences,
     }

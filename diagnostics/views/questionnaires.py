@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from diagnostics import services
-from diagnostics.forms import (
+from diagnostics.forms.questionnaires import (
     BuiltinForm,
     QuestionAddForm,
     QuestionForm,
@@ -21,6 +20,7 @@ from diagnostics.forms import (
     TemplateChoiceForm,
 )
 from diagnostics.models import Campaign, Questionnaire, Response
+from diagnostics.services import questionnaires as services
 from diagnostics.views.common import builder_context, load_question, load_questionnaire, load_section
 from territoire import access
 

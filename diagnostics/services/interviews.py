@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from diagnostics.models import GuideQuestion, Interview, Interviewee, InterviewGuide, InterviewTarget
 from diagnostics.models.interviews import MAX_INTERVIEWEES
-from diagnostics.services_findings import citation_refusal
+from diagnostics.services.findings import citation_refusal
 
 INTERVIEW_FIELDS = (
     "scheduled_at",

@@ -11,8 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from diagnostics.alerts import find_alert
 from diagnostics.models import ChallengeCard, Finding, FindingSource, Interview, Question, SourceKind
+from diagnostics.selectors.inventory import find_alert
 from territoire import access
 from territoire.models import NodeLevel, PSTNode
 

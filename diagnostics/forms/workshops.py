@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diagnostics.forms_interviews import DateTimeInput
+from diagnostics.forms.interviews import DateTimeInput
 from diagnostics.models import ChallengeCard, Workshop
 from diagnostics.models.workshops import DEFAULT_ONLINE_PARTICIPANTS
 from territoire.forms import check_dates

@@ -1,0 +1,1 @@
+"""Forms of the diagnostic, one module per subdomain: validation only, the services act."""

@@ -1,0 +1,178 @@
+"""Charts of every page and report: server-side SVG drawn by pygal, in one house style.
+
+The one place for the palette, the size policy and long labels, used by the questionnaire results, the
+synthesis and (later) the roadmap and the PDF report. Pages call :func:`bars` and :func:`radar` and
+put the returned SVG in the page; they never import pygal.
+
+- **Palette**: :data:`PALETTE` for series whose colour means nothing but "another series";
+  :data:`IMPORTANCE_COLORS` for series ordered from least to most important (the badges' colours).
+- **Size**: every chart is :data:`WIDTH` wide and scales with its container; a horizontal bar
+  chart grows by :data:`ROW_HEIGHT` per bar (:func:`horizontal_height`), so its labels never
+  overlap; vertical charts have a fixed height.
+- **Long labels**: a label longer than :data:`LABEL_MAX` characters is cut with an ellipsis
+  (:func:`shorten`); vertical bars whose labels are longer than :data:`UPRIGHT_LABEL_MAX` are slanted
+  so that they do not run into each other.
+- **Cache**: a chart is cached under a hash of the data it draws, so new data redraws only the
+  charts it changes.
+"""
+
+import hashlib
+import re
+
+import pygal
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from pygal.style import Style
+
+PALETTE = ("#0f5257", "#d9822b", "#6a4c93", "#2a9d8f", "#c44536", "#457b9d")
+# From least to most important: grey, cyan, amber, red (the colours of the importance badges).
+IMPORTANCE_COLORS = ("#6c757d", "#17a2b8", "#e0a800", "#b02a37")
+WIDTH = 600
+ROW_HEIGHT = 36
+VERTICAL_HEIGHT = 300
+RADAR_HEIGHT = 460
+LABEL_MAX = 60
+LEGEND_MAX = 40
+UPRIGHT_LABEL_MAX = 12
+CACHE_SECONDS = 60 * 60
+SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
+
+
+def style(colors=PALETTE) -> Style:
+    """The house style of every chart; ``colors`` for series whose colours carry a meaning."""
+    return Style(
+        background="transparent",
+        plot_background="transparent",
+        foreground="#212529",
+        foreground_strong="#212529",
+        foreground_subtle="#6c757d",
+        colors=colors,
+        font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+        label_font_size=15,
+        major_label_font_size=15,
+        value_font_size=14,
+        legend_font_size=15,
+        tooltip_font_size=14,
+        title_font_size=15,
+    )
+
+
+STYLES = {PALETTE: style(PALETTE), IMPORTANCE_COLORS: style(IMPORTANCE_COLORS)}
+
+
+def shorten(text, limit: int = LABEL_MAX) -> str:
+    """``text`` cut to ``limit`` characters, the last one an ellipsis when something was cut."""
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def horizontal_height(bars: int, *, title: bool = False) -> int:
+    """The height of a horizontal bar chart of ``bars`` bars: room for the legend, and one row per bar."""
+    return 90 + (30 if title else 0) + ROW_HEIGHT * max(bars, 1)
+
+
+def count_axis(series, *, stacked: bool = False) -> dict:
+    """pygal options for an axis of whole numbers (counts): ticks 0, 1, 2… or a round step."""
+    columns = list(zip(*(values for _name, values in series), strict=True))
+    top = max((sum(c) if stacked else max(c) for c in columns), default=0) or 1
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if top / s <= 10)
+    top_tick = -(-top // step) * step
+    return {"y_labels": list(range(0, top_tick + 1, step)), "range": (0, top_tick)}
+
+
+def bars(
+    x_labels,
+    series,
+    *,
+    ident,
+    horizontal: bool = False,
+    stacked: bool = False,
+    height: int | None = None,
+    title="",
+    percent: bool = False,
+    counts: bool = False,
+    range=None,  # noqa: A002 - pygal's name
+    colors=PALETTE,
+) -> str:
+    """Bars of ``series`` (``(name, values)`` pairs) over ``x_labels``, as SVG.
+
+    ``percent`` prints values as percentages; ``counts`` puts whole-number ticks on the value axis;
+    ``ident`` tells apart charts that draw the same data (it is part of the cache key).
+    """
+    if horizontal:
+        kind = pygal.HorizontalBar
+        height = height or horizontal_height(len(x_labels), title=bool(title))
+    else:
+        kind = pygal.StackedBar if stacked else pygal.Bar
+        height = height or VERTICAL_HEIGHT
+    x_labels = tuple(shorten(x) for x in x_labels)
+    series = tuple((shorten(name, LEGEND_MAX), tuple(values)) for name, values in series)
+
+    def build(chart):
+        chart.x_labels = list(x_labels)
+        for name, values in series:
+            chart.add(name, list(values))
+
+    config = {"width": WIDTH, "height": height, "show_legend": len(series) > 1}
+    if title:
+        config["title"] = str(title)
+    if range:
+        config["range"] = range
+    if counts:
+        config.update(count_axis(series, stacked=stacked))
+    config["value_formatter"] = (lambda v: f"{v:g} %") if percent else (lambda v: f"{v:g}")
+    if not horizontal and any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
+        config["x_label_rotation"] = 20
+    return _render_cached(kind, (ident, x_labels, series, str(title), range, percent), build, colors=colors, **config)
+
+
+def radar(axes, series, *, ident="") -> str:
+    """A radar of scores out of 100: ``axes`` are labels, ``series`` ``(name, values)`` pairs, one value per axis."""
+    axes = tuple(shorten(label) for label in axes)
+    series = tuple((shorten(name, LEGEND_MAX), tuple(round(v or 0, 1) for v in values)) for name, values in series)
+
+    def build(chart):
+        chart.x_labels = list(axes)
+        for name, values in series:
+            chart.add(name, list(values))
+
+    return _render_cached(
+        pygal.Radar,
+        (ident, axes, series),
+        build,
+        range=(0, 100),
+        fill=True,
+        width=WIDTH,
+        height=RADAR_HEIGHT,
+        margin_bottom=28,
+    )
+
+
+def _chart(kind, *, colors, **config):
+    """A pygal chart that needs no external script or stylesheet (``js=()``), sized by its container."""
+    return kind(
+        js=(),
+        style=STYLES.get(colors) or style(colors),
+        disable_xml_declaration=True,
+        explicit_size=False,
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        print_values=False,
+        truncate_label=LABEL_MAX,
+        truncate_legend=LEGEND_MAX,
+        **config,
+    )
+
+
+def _render_cached(kind, data_key, build, *, colors=PALETTE, **config) -> str:
+    options = sorted((k, v) for k, v in config.items() if not callable(v))
+    key = "chart:" + hashlib.sha256(repr((kind.__name__, data_key, colors, options)).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        chart = _chart(kind, colors=colors, **config)
+        build(chart)
+        # Even with js=() pygal writes an inline <script> holding its config for the tooltips: the CSP
+        # would block it anyway, so it goes.
+        svg = SCRIPT_RE.sub("", chart.render(is_unicode=True))
+        cache.set(key, svg, CACHE_SECONDS)
+    return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws
