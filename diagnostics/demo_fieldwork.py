@@ -223,7 +223,7 @@ def seed(ctx) -> None:
             _flows(commune, systems)
             _initiatives(commune)
             _interviews(ctx, mission, guide)
-            _workshop(mission, seed=int(code))
+            _workshop(mission, seed=int(code), by=mission.referents.order_by("pk").first() or ctx.users["admin"])
 
 
 def _inventory(commune, code):
@@ -339,7 +339,7 @@ def _interviews(ctx, mission, guide):
     Interviewee.objects.bulk_create(persons)
 
 
-def _workshop(mission, *, seed: int):
+def _workshop(mission, *, seed: int, by):
     FindingSource.objects.filter(card__workshop__mission=mission, card__workshop__title=WORKSHOP_TITLE).delete()
     Workshop.objects.filter(mission=mission, title=WORKSHOP_TITLE).delete()
     rng = random.Random(seed)
@@ -365,5 +365,5 @@ def _workshop(mission, *, seed: int):
         for card in rng.sample(cards, workshop.votes_per_participant):
             votes.append(CardVote(card=card, participant=f"demo-{participant}"))
     CardVote.objects.bulk_create(votes)
-    services_workshops.workshop_select_top(workshop=workshop)
-    services_workshops.workshop_set_phase(workshop=workshop, phase=Workshop.Phase.CLOSED)
+    services_workshops.workshop_select_top(workshop=workshop, by=by)
+    services_workshops.workshop_set_phase(workshop=workshop, phase=Workshop.Phase.CLOSED, by=by)

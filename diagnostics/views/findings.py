@@ -190,7 +190,10 @@ def finding_edit(request, mission_id, finding_id):
         data = form.cleaned_data
         try:
             services.finding_update(
-                finding=finding, objectives=data["objectives"], **{k: data[k] for k in services.FINDING_FIELDS}
+                finding=finding,
+                by=request.user,
+                objectives=data["objectives"],
+                **{k: data[k] for k in services.FINDING_FIELDS},
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -206,7 +209,7 @@ def finding_source_add(request, mission_id, finding_id):
     form = SourceForm(request.POST, mission=finding.mission)
     if form.is_valid():
         try:
-            added = services.finding_add_source(finding=finding, source=form.cleaned_data["source"])
+            added = services.finding_add_source(finding=finding, source=form.cleaned_data["source"], by=request.user)
         except ValidationError as error:
             _refuse(request, error)
         else:
@@ -227,7 +230,7 @@ def finding_source_remove(request, mission_id, finding_id, source_id):
     source = access.load(
         request.user, FindingSource.objects.filter(finding=finding), pk=source_id, perm=access.can_manage_mission
     )
-    services.finding_remove_source(source=source)
+    services.finding_remove_source(source=source, by=request.user)
     messages.success(request, _("La source est retirée du constat."))
     return redirect("diagnostics:finding-detail", mission_id=mission_id, finding_id=finding.pk)
 
@@ -242,7 +245,9 @@ def finding_merge(request, mission_id):
                 messages.error(request, error)
         return redirect("diagnostics:finding-list", mission_id=mission.pk)
     try:
-        keep = services.finding_merge(findings=form.cleaned_data["findings"], keep=form.cleaned_data["keep"])
+        keep = services.finding_merge(
+            findings=form.cleaned_data["findings"], keep=form.cleaned_data["keep"], by=request.user
+        )
     except ValidationError as error:
         _refuse(request, error)
         return redirect("diagnostics:finding-list", mission_id=mission.pk)

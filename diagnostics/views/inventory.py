@@ -84,9 +84,9 @@ def _system_edit(request, mission, system):
         fields = {k: form.cleaned_data[k] for k in services.SYSTEM_FIELDS}
         try:
             if system.pk:
-                services.system_update(system=system, **fields)
+                services.system_update(system=system, by=request.user, **fields)
             else:
-                system = services.system_create(commune=mission.commune, **fields)
+                system = services.system_create(commune=mission.commune, by=request.user, **fields)
         except ValidationError as error:
             form.add_error("name", error)
         else:
@@ -113,7 +113,7 @@ def system_edit(request, mission_id, system_id):
 def system_delete(request, mission_id, system_id):
     mission = _mission(request, mission_id)
     system = _system(request, mission, system_id)
-    services.system_delete(system=system)
+    services.system_delete(system=system, by=request.user)
     messages.success(request, _("L'outil « %(name)s » est retiré de l'inventaire.") % {"name": system.name})
     return redirect("diagnostics:inventory", mission_id=mission.pk)
 
@@ -128,9 +128,9 @@ def _flow_edit(request, mission, flow):
         fields = {k: form.cleaned_data[k] for k in services.FLOW_FIELDS}
         try:
             if flow.pk:
-                services.flow_update(flow=flow, **fields)
+                services.flow_update(flow=flow, by=request.user, **fields)
             else:
-                services.flow_create(commune=mission.commune, **fields)
+                services.flow_create(commune=mission.commune, by=request.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -156,7 +156,7 @@ def flow_edit(request, mission_id, flow_id):
 @require_POST
 def flow_delete(request, mission_id, flow_id):
     mission = _mission(request, mission_id)
-    services.flow_delete(flow=_flow(request, mission, flow_id))
+    services.flow_delete(flow=_flow(request, mission, flow_id), by=request.user)
     messages.success(request, _("Le flux de données est supprimé."))
     return redirect("diagnostics:inventory", mission_id=mission.pk)
 
@@ -166,7 +166,7 @@ def needs_update(request, mission_id):
     mission = _mission(request, mission_id, access.can_contribute)
     form = NeedsForm(request.POST)
     if form.is_valid():
-        services.needs_set(commune=mission.commune, needs=form.cleaned_data["needs"])
+        services.needs_set(commune=mission.commune, needs=form.cleaned_data["needs"], by=request.user)
         messages.success(request, _("Les fonctions prévues sont enregistrées."))
     else:
         messages.error(request, _("Ce besoin n'existe pas."))
