@@ -139,11 +139,11 @@ def finding_update(*, finding, by, objectives=None, **fields) -> Finding:
     unknown = set(fields) - set(FINDING_FIELDS)
     if unknown:
         raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+    finding._history_user = by
     if objectives is not None:
         finding.objectives.set(check_objectives(finding.mission, objectives))
     for name, value in fields.items():
         setattr(finding, name, value)
-    finding._history_user = by
     finding.save(update_fields=[*fields, "updated_at"])
     logger.info("finding_updated finding=%s by=%s", finding.pk, by.pk)
     return finding
@@ -248,6 +248,8 @@ def finding_merge(*, findings, keep, by) -> Finding:
         raise ValidationError(_("Un des constats choisis a déjà été fusionné."))
     keep = next(f for f in findings if f.pk == keep.pk)
     others = [f for f in findings if f.pk != keep.pk]
+    for finding in findings:
+        finding._history_user = by
     cited = {s.identity for s in keep.sources.all()}
     for source in FindingSource.objects.filter(finding__in=others).order_by("pk"):
         if source.identity in cited:
@@ -264,12 +266,10 @@ def finding_merge(*, findings, keep, by) -> Finding:
     for other in others:
         other.objectives.clear()
     keep.importance = max(f.importance for f in findings)
-    keep._history_user = by
     keep.save(update_fields=["importance", "updated_at"])
     for other in others:
         other.status = Finding.Status.MERGED
         other.merged_into = keep
-        other._history_user = by
         other.save(update_fields=["status", "merged_into", "updated_at"])
     # Findings that had been merged into one of the others now point at the kept one.
     Finding.objects.filter(merged_into__in=others).update(merged_into=keep)

@@ -68,7 +68,7 @@ class Finding(TimeStampedModel):
     )
 
     objects = FindingQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[objectives])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-importance", "pk"]

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from diagnostics import services_findings as services
 from diagnostics.forms_findings import FindingForm, MergeForm, SourceForm, parse_source
-from diagnostics.models import ChallengeCard, Finding, FindingSource, Importance, SourceKind, Workshop
-from territoire import access
+from diagnostics.models import ChallengeCard, Finding, FindingSource, Importance, Interview, SourceKind, Workshop
+from territoire import access, history
 from territoire.models import PSTNode, SmartDimension, SmartTheme
 
 FILTERS = {
@@ -129,6 +129,28 @@ def finding_detail(request, mission_id, finding_id):
             "may_manage": may_manage,
             "source_form": SourceForm(mission=mission) if may_manage and not finding.is_merged else None,
         },
+    )
+
+
+def _history_subject(record) -> str:
+    if record.instance_type is Finding:
+        return _("Constat")
+    return _("Source : %(kind)s") % {"kind": SourceKind(record.kind).label}
+
+
+def finding_history(request, mission_id, finding_id):
+    """Who changed the finding and its sources, when, and what. Consultants only (``can_read_interviews``):
+    the trail names the interviews a finding cites, which are confidences."""
+    finding = _finding(request, mission_id, finding_id, perm=access.can_read_interviews)
+    records = [
+        *Finding.history.filter(id=finding.pk).select_related("history_user"),
+        *FindingSource.history.filter(finding_id=finding.pk).select_related("history_user"),
+    ]
+    entries = history.entries(records, subject=_history_subject, prefetch={Interview: ["interviewees"]})
+    return render(
+        request,
+        "diagnostics/findings/history.html",
+        {"mission": finding.mission, "finding": finding, "entries": entries},
     )
 
 

@@ -5,6 +5,7 @@ Everybody in the commune reads it; consultants and staff keep it up to date (``c
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from diagnostics.alerts import alerts, load_inventory
 from diagnostics.diagram import DiagramUnavailable, render_svg
 from diagnostics.forms_inventory import FlowForm, NeedsForm, SystemForm
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory
-from territoire import access, spreadsheets
+from territoire import access, history, spreadsheets
 
 
 def _mission(request, mission_id, perm=access.can_view):
@@ -116,6 +117,24 @@ def system_delete(request, mission_id, system_id):
     services.system_delete(system=system, by=request.user)
     messages.success(request, _("L'outil « %(name)s » est retiré de l'inventaire.") % {"name": system.name})
     return redirect("diagnostics:inventory", mission_id=mission.pk)
+
+
+def system_history(request, mission_id, system_id):
+    """Who changed the tool and its data flows, when, and what: those who keep the inventory (``can_contribute``)."""
+    mission = _mission(request, mission_id)
+    system = _system(request, mission, system_id)
+    records = [
+        *DigitalSystem.history.filter(id=system.pk).select_related("history_user"),
+        *DataFlow.history.filter(Q(source_id=system.pk) | Q(target_id=system.pk)).select_related("history_user"),
+    ]
+    entries = history.entries(
+        records, subject=lambda r: _("Outil") if r.instance_type is DigitalSystem else _("Flux de données")
+    )
+    return render(
+        request,
+        "diagnostics/inventory/system_history.html",
+        {"mission": mission, "system": system, "entries": entries},
+    )
 
 
 def _flow_edit(request, mission, flow):
