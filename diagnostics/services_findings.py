@@ -50,7 +50,7 @@ def check_source(mission, ref: SourceRef) -> SourceRef:
     model = SOURCE_MODELS.get(ref.kind)
     if model is None or not isinstance(ref.obj, model):
         raise ValidationError(_("Source de constat inconnue."))
-    if access.commune_of(ref.obj).pk != mission.commune_id:
+    if access.commune_id_of(ref.obj) != mission.commune_id:
         raise ValidationError(
             _("« %(source)s » appartient à une autre commune : un constat ne cite que des sources de sa commune.")
             % {"source": ref.obj}
