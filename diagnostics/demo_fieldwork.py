@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from diagnostics import services_workshops
 from diagnostics.models import (
@@ -272,7 +273,7 @@ def _flows(commune, systems):
                 frequency=frequency,
             )
         )
-    DataFlow.objects.bulk_create(rows)
+    bulk_create_with_history(rows, DataFlow)  # demo rows keep their creation in the history, as typed ones
 
 
 def _initiatives(commune):
@@ -318,7 +319,7 @@ def _interviews(ctx, mission, guide):
             notes=notes,
         )
         rows.append((interview, people))
-    Interview.objects.bulk_create([i for i, _ in rows])
+    bulk_create_with_history([i for i, _ in rows], Interview, default_user=consultant)
     persons = []
     for interview, people in rows:
         for name, function, service, audience, member_key in people:
@@ -336,7 +337,7 @@ def _interviews(ctx, mission, guide):
                     member=member,
                 )
             )
-    Interviewee.objects.bulk_create(persons)
+    bulk_create_with_history(persons, Interviewee, default_user=consultant)
 
 
 def _workshop(mission, *, seed: int, by):
@@ -354,11 +355,13 @@ def _workshop(mission, *, seed: int, by):
         participants="\n".join(["Agents des services", "Membres du Collège", "Comité de quartier", "Commerçants"]),
         phase=Workshop.Phase.SELECTION,
     )
-    cards = ChallengeCard.objects.bulk_create(
+    cards = bulk_create_with_history(
         [
             ChallengeCard(workshop=workshop, text=text, theme=theme, paper_votes=rng.randint(0, 3))
             for text, theme in CARDS
-        ]
+        ],
+        ChallengeCard,
+        default_user=by,
     )
     votes = []
     for participant in range(10):

@@ -1,5 +1,7 @@
 """Findings (needs): create, edit, cite sources, merge, create from a workshop's top-N; tenancy and roles."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -418,3 +420,18 @@ def test_a_source_of_another_mission_of_the_same_commune_is_refused(tenant_a):
         services.finding_create(
             mission=tenant_a.mission, by=None, statement="x", sources=[SourceRef(SourceKind.CARD, card)]
         )
+
+
+def test_the_source_picker_dates_interviews_in_brussels_time(client, tenant_a):
+    """An interview at 23:30 UTC on 14 March is on the 15th in Belgium: the picker says 15/03/2026."""
+    interview = InterviewFactory(
+        mission=tenant_a.mission,
+        scheduled_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC),
+        interviewer=tenant_a.consultant,
+    )
+    IntervieweeFactory(interview=interview, name="Paul Lambert")
+    finding = FindingFactory(mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    page = client.get(url("finding-detail", tenant_a, finding_id=finding.pk)).content.decode()
+    assert "15/03/2026 — Paul Lambert" in page
+    assert "14/03/2026" not in page
