@@ -209,7 +209,7 @@ def test_history_pages_cost_the_same_whatever_their_length(client, tenant_a, dja
         with django_assert_num_queries(9) as ctx:
             client.get(finding_url)
         counts.append(len(ctx.captured_queries))
-        with django_assert_num_queries(8) as ctx:
+        with django_assert_num_queries(7) as ctx:
             client.get(system_url)
         counts.append(len(ctx.captured_queries))
     assert counts[:2] == counts[2:]
