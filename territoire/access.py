@@ -66,14 +66,27 @@ def commune_of(obj) -> Commune:
     """The commune an object belongs to (the commune itself for a commune), via its TenantQuerySet."""
     if isinstance(obj, Commune):
         return obj
+    return _queryset_class(obj).commune_of(obj)
+
+
+def commune_id_of(obj) -> int | None:
+    """The id of the commune an object belongs to, from its ``*_id`` columns: no query when the objects on
+    the way are loaded or the path is one step long, at most one otherwise (see ``TenantQuerySet.commune_id_of``)."""
+    if isinstance(obj, Commune):
+        return obj.pk
+    return _queryset_class(obj).commune_id_of(obj)
+
+
+def _queryset_class(obj):
     queryset_class = type(obj)._default_manager._queryset_class
     if not issubclass(queryset_class, TenantQuerySet):
         raise TypeError(f"{type(obj).__name__} is not an object of a commune")
-    return queryset_class.commune_of(obj)
+    return queryset_class
 
 
 def _has_role(user, obj, *roles) -> bool:
-    return role_in(user, commune_of(obj)) in roles
+    commune_id = commune_id_of(obj)
+    return commune_id is not None and role_in(user, commune_id) in roles
 
 
 def can_view(user, obj) -> bool:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from territoire.models import Commune, Mission
 
@@ -370,8 +371,13 @@ def pst_node_set_tags(*, node, themes: list[str], dimensions: list[str], by: Abs
 
     wanted = {(PSTNodeTag.Kind.THEME, t) for t in themes} | {(PSTNodeTag.Kind.DIMENSION, d) for d in dimensions}
     current = {(t.kind, t.value): t.pk for t in PSTNodeTag.objects.filter(node=node)}
-    PSTNodeTag.objects.filter(pk__in=[pk for ident, pk in current.items() if ident not in wanted]).delete()
-    PSTNodeTag.objects.bulk_create([PSTNodeTag(node=node, kind=k, value=v) for k, v in wanted - set(current)])
+    # One by one and with history helpers: the tags' history keeps who added or removed each of them.
+    for tag in PSTNodeTag.objects.filter(pk__in=[pk for ident, pk in current.items() if ident not in wanted]):
+        tag._history_user = by
+        tag.delete()
+    bulk_create_with_history(
+        [PSTNodeTag(node=node, kind=k, value=v) for k, v in wanted - set(current)], PSTNodeTag, default_user=by
+    )
     logger.info(
         "pst_node_tagged node=%s themes=%s dimensions=%s by=%s", node.pk, ",".join(themes), ",".join(dimensions), by.pk
     )

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from diagnostics.models import (
     CardVote,
@@ -223,7 +224,7 @@ def seed(ctx) -> None:
             _flows(commune, systems)
             _initiatives(commune)
             _interviews(ctx, mission, guide)
-            _workshop(mission, seed=int(code))
+            _workshop(mission, seed=int(code), by=mission.referents.order_by("pk").first() or ctx.users["admin"])
 
 
 def _inventory(commune, code):
@@ -272,7 +273,7 @@ def _flows(commune, systems):
                 frequency=frequency,
             )
         )
-    DataFlow.objects.bulk_create(rows)
+    bulk_create_with_history(rows, DataFlow)  # demo rows keep their creation in the history, as typed ones
 
 
 def _initiatives(commune):
@@ -318,7 +319,7 @@ def _interviews(ctx, mission, guide):
             notes=notes,
         )
         rows.append((interview, people))
-    Interview.objects.bulk_create([i for i, _ in rows])
+    bulk_create_with_history([i for i, _ in rows], Interview, default_user=consultant)
     persons = []
     for interview, people in rows:
         for name, function, service, audience, member_key in people:
@@ -336,10 +337,10 @@ def _interviews(ctx, mission, guide):
                     member=member,
                 )
             )
-    Interviewee.objects.bulk_create(persons)
+    bulk_create_with_history(persons, Interviewee, default_user=consultant)
 
 
-def _workshop(mission, *, seed: int):
+def _workshop(mission, *, seed: int, by):
     FindingSource.objects.filter(card__workshop__mission=mission, card__workshop__title=WORKSHOP_TITLE).delete()
     Workshop.objects.filter(mission=mission, title=WORKSHOP_TITLE).delete()
     rng = random.Random(seed)
@@ -354,16 +355,18 @@ def _workshop(mission, *, seed: int):
         participants="\n".join(["Agents des services", "Membres du Collège", "Comité de quartier", "Commerçants"]),
         phase=Workshop.Phase.SELECTION,
     )
-    cards = ChallengeCard.objects.bulk_create(
+    cards = bulk_create_with_history(
         [
             ChallengeCard(workshop=workshop, text=text, theme=theme, paper_votes=rng.randint(0, 3))
             for text, theme in CARDS
-        ]
+        ],
+        ChallengeCard,
+        default_user=by,
     )
     votes = []
     for participant in range(10):
         for card in rng.sample(cards, workshop.votes_per_participant):
             votes.append(CardVote(card=card, participant=f"demo-{participant}"))
     CardVote.objects.bulk_create(votes)
-    services_workshops.workshop_select_top(workshop=workshop)
-    services_workshops.workshop_set_phase(workshop=workshop, phase=Workshop.Phase.CLOSED)
+    services_workshops.workshop_select_top(workshop=workshop, by=by)
+    services_workshops.workshop_set_phase(workshop=workshop, phase=Workshop.Phase.CLOSED, by=by)

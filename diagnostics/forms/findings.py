@@ -9,6 +9,8 @@ service checks again.
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -109,7 +111,7 @@ def source_choices(mission) -> list:
         (
             _("Entretiens"),
             [
-                (f"interview:{i.pk}", f"{i.scheduled_at:%d/%m/%Y} — {i}")
+                (f"interview:{i.pk}", f"{date_format(localtime(i.scheduled_at), 'SHORT_DATE_FORMAT')} — {i}")
                 for i in sets[SourceKind.INTERVIEW].order_by("scheduled_at")
             ],
         )

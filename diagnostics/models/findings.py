@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territoire.models import NodeLevel, SmartDimension, SmartTheme, TenantQuerySet, TimeStampedModel
 
@@ -67,6 +68,7 @@ class Finding(TimeStampedModel):
     )
 
     objects = FindingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-importance", "pk"]
@@ -155,6 +157,7 @@ class FindingSource(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = FindingSourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kind", "pk"]

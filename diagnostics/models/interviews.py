@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territoire.models import TenantQuerySet, TimeStampedModel
 
@@ -140,6 +141,7 @@ class Interview(TimeStampedModel):
     )
 
     objects = InterviewQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scheduled_at", "pk"]
@@ -179,6 +181,7 @@ class Interviewee(models.Model):
     )
 
     objects = IntervieweeQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

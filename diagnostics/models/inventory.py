@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territoire.models import SmartTheme, TenantQuerySet, TimeStampedModel
 
@@ -70,6 +71,7 @@ class DigitalSystem(TimeStampedModel):
     notes = models.TextField(_("remarques"), blank=True)
 
     objects = InventoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["category", "name"]
@@ -139,6 +141,7 @@ class DataFlow(TimeStampedModel):
     frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.ADHOC)
 
     objects = InventoryQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

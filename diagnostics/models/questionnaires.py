@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territoire.models import SmartDimension, SmartTheme, TenantQuerySet, TimeStampedModel
 
@@ -70,6 +71,7 @@ class Questionnaire(TimeStampedModel):
     builtin_key = models.CharField(_("modèle intégré d'origine"), max_length=40, blank=True)
 
     objects = QuestionnaireQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at"]
@@ -175,6 +177,7 @@ class Question(TimeStampedModel):
     )
 
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["section__position", "position", "pk"]

@@ -13,6 +13,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territoire.models import SmartTheme, TenantQuerySet, TimeStampedModel
 
@@ -58,6 +59,7 @@ class Workshop(TimeStampedModel):
     public_token = models.CharField(_("lien des participants"), max_length=64, unique=True, default=new_workshop_token)
 
     objects = WorkshopQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date"]
@@ -135,6 +137,7 @@ class ChallengeCard(TimeStampedModel):
     rank = models.PositiveSmallIntegerField(_("rang"), null=True, blank=True)
 
     objects = ChallengeCardQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

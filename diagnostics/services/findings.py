@@ -2,8 +2,10 @@
 
 Every function checks that what it links belongs to the finding's commune, whatever the form said:
 a source or a PST objective of another commune raises ``ValidationError`` with a French message.
+Every write takes its author (``by``), kept in the history of findings and of their sources.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ from territoire import access
 from territoire.models import NodeLevel, PSTNode
 
 FINDING_FIELDS = ("statement", "description", "theme", "dimension", "importance")
+
+logger = logging.getLogger(__name__)
 
 SOURCE_MODELS = {
     SourceKind.QUESTION: Question,
@@ -46,7 +50,7 @@ def check_source(mission, ref: SourceRef) -> SourceRef:
     model = SOURCE_MODELS.get(ref.kind)
     if model is None or not isinstance(ref.obj, model):
         raise ValidationError(_("Source de constat inconnue."))
-    if access.commune_of(ref.obj).pk != mission.commune_id:
+    if access.commune_id_of(ref.obj) != mission.commune_id:
         raise ValidationError(
             _("« %(source)s » appartient à une autre commune : un constat ne cite que des sources de sa commune.")
             % {"source": ref.obj}
@@ -82,7 +86,7 @@ def check_objectives(mission, objectives) -> list[PSTNode]:
     return objectives
 
 
-def _add_source(finding, ref: SourceRef) -> FindingSource | None:
+def _add_source(finding, ref: SourceRef, by) -> FindingSource | None:
     """Adds the (checked) source unless the finding already cites it."""
     if ref.kind == SourceKind.ALERT:
         values = {"alert_key": ref.key, "alert_message": ref.message}
@@ -93,7 +97,10 @@ def _add_source(finding, ref: SourceRef) -> FindingSource | None:
         existing = finding.sources.filter(kind=ref.kind, **values)
     if existing.exists():
         return None
-    return FindingSource.objects.create(finding=finding, kind=ref.kind, **values)
+    source = FindingSource(finding=finding, kind=ref.kind, **values)
+    source._history_user = by
+    source.save()
+    return source
 
 
 @transaction.atomic
@@ -102,39 +109,59 @@ def finding_create(
 ) -> Finding:
     refs = [check_source(mission, ref) for ref in sources]
     objectives = check_objectives(mission, objectives)
-    finding = Finding.objects.create(
+    author = by if by and by.is_authenticated else None
+    finding = Finding(
         mission=mission,
         statement=statement,
         description=description,
         theme=theme,
         dimension=dimension,
         importance=importance,
-        created_by=by if by and by.is_authenticated else None,
+        created_by=author,
     )
+    finding._history_user = author
+    finding.save()
     for ref in refs:
-        _add_source(finding, ref)
+        _add_source(finding, ref, author)
     finding.objectives.set(objectives)
+    logger.info(
+        "finding_created finding=%s mission=%s sources=%s by=%s",
+        finding.pk,
+        mission.pk,
+        len(refs),
+        author.pk if author else "-",
+    )
     return finding
 
 
 @transaction.atomic
-def finding_update(*, finding, objectives=None, **fields) -> Finding:
+def finding_update(*, finding, by, objectives=None, **fields) -> Finding:
     unknown = set(fields) - set(FINDING_FIELDS)
     if unknown:
         raise TypeError(f"unknown finding fields: {sorted(unknown)}")
+    finding._history_user = by
     if objectives is not None:
         finding.objectives.set(check_objectives(finding.mission, objectives))
     for name, value in fields.items():
         setattr(finding, name, value)
     finding.save(update_fields=[*fields, "updated_at"])
+    logger.info("finding_updated finding=%s by=%s", finding.pk, by.pk)
     return finding
 
 
 @transaction.atomic
-def finding_add_source(*, finding, source: SourceRef) -> FindingSource | None:
+def finding_add_source(*, finding, source: SourceRef, by) -> FindingSource | None:
     if finding.is_merged:
         raise ValidationError(_("Ce constat a été fusionné : ajoutez la source au constat qui l'a absorbé."))
-    return _add_source(finding, check_source(finding.mission, source))
+    added = _add_source(finding, check_source(finding.mission, source), by)
+    logger.info(
+        "finding_source_added finding=%s source=%s kind=%s by=%s",
+        finding.pk,
+        added.pk if added else "-",
+        source.kind,
+        by.pk,
+    )
+    return added
 
 
 def citation_refusal(sources, subject) -> str:
@@ -159,8 +186,11 @@ def citation_refusal(sources, subject) -> str:
     ) % {"subject": subject, "findings": named}
 
 
-def finding_remove_source(*, source: FindingSource) -> None:
+def finding_remove_source(*, source: FindingSource, by) -> None:
+    source_id, finding_id = source.pk, source.finding_id
+    source._history_user = by
     source.delete()
+    logger.info("finding_source_removed finding=%s source=%s by=%s", finding_id, source_id, by.pk)
 
 
 def existing_for_card(mission, card) -> Finding | None:
@@ -201,7 +231,7 @@ def findings_from_workshop(*, workshop, by) -> tuple[int, int]:
 
 
 @transaction.atomic
-def finding_merge(*, findings, keep, by=None) -> Finding:
+def finding_merge(*, findings, keep, by) -> Finding:
     """Merge ``findings`` into ``keep``: sources and PST links move to it, the others are marked merged.
 
     Nothing is deleted; a source the kept finding already cites is dropped from the merged one only
@@ -218,12 +248,15 @@ def finding_merge(*, findings, keep, by=None) -> Finding:
         raise ValidationError(_("Un des constats choisis a déjà été fusionné."))
     keep = next(f for f in findings if f.pk == keep.pk)
     others = [f for f in findings if f.pk != keep.pk]
+    for finding in findings:
+        finding._history_user = by
     cited = {s.identity for s in keep.sources.all()}
     for source in FindingSource.objects.filter(finding__in=others).order_by("pk"):
         if source.identity in cited:
             continue
         cited.add(source.identity)
         source.finding = keep
+        source._history_user = by
         try:
             with transaction.atomic():
                 source.save(update_fields=["finding"])
@@ -240,4 +273,7 @@ def finding_merge(*, findings, keep, by=None) -> Finding:
         other.save(update_fields=["status", "merged_into", "updated_at"])
     # Findings that had been merged into one of the others now point at the kept one.
     Finding.objects.filter(merged_into__in=others).update(merged_into=keep)
+    logger.info(
+        "findings_merged keep=%s merged=%s by=%s", keep.pk, ",".join(str(f.pk) for f in others), getattr(by, "pk", "-")
+    )
     return keep

@@ -1,8 +1,12 @@
-"""Writes of the interviews: keyword-only ``<entity>_<action>`` functions."""
+"""Writes of the interviews: keyword-only ``<entity>_<action>`` functions taking their author (``by``, kept in
+the history of interviews and of the people met)."""
+
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from diagnostics.models import GuideQuestion, Interview, Interviewee, InterviewGuide, InterviewTarget
 from diagnostics.models.interviews import MAX_INTERVIEWEES
@@ -20,6 +24,8 @@ INTERVIEW_FIELDS = (
 )
 PERSON_FIELDS = ("name", "function", "service", "audience", "member")
 
+logger = logging.getLogger(__name__)
+
 
 def _check_people(people):
     if not 1 <= len(people) <= MAX_INTERVIEWEES:
@@ -29,52 +35,69 @@ def _check_people(people):
         )
 
 
+def _people_create(interview: Interview, people: list[dict], by) -> None:
+    rows = [
+        Interviewee(interview=interview, **{k: p.get(k) or ("" if k != "member" else None) for k in PERSON_FIELDS})
+        for p in people
+    ]
+    bulk_create_with_history(rows, Interviewee, default_user=by)
+
+
 @transaction.atomic
-def interview_create(*, mission, people: list[dict], **fields) -> Interview:
+def interview_create(*, mission, by, people: list[dict], **fields) -> Interview:
     _check_people(people)
-    interview = Interview.objects.create(mission=mission, **{k: fields[k] for k in INTERVIEW_FIELDS if k in fields})
-    Interviewee.objects.bulk_create(
-        [
-            Interviewee(interview=interview, **{k: p.get(k) or ("" if k != "member" else None) for k in PERSON_FIELDS})
-            for p in people
-        ]
+    interview = Interview(mission=mission, **{k: fields[k] for k in INTERVIEW_FIELDS if k in fields})
+    interview._history_user = by
+    interview.save()
+    _people_create(interview, people, by)
+    logger.info(
+        "interview_created interview=%s mission=%s people=%s by=%s", interview.pk, mission.pk, len(people), by.pk
     )
     return interview
 
 
 @transaction.atomic
-def interview_update(*, interview: Interview, people: list[dict], **fields) -> Interview:
+def interview_update(*, interview: Interview, by, people: list[dict], **fields) -> Interview:
     """Replace the interview's fields and its people (one to three) in one go."""
     _check_people(people)
     changed = [k for k in INTERVIEW_FIELDS if k in fields]
     for k in changed:
         setattr(interview, k, fields[k])
+    interview._history_user = by
     interview.save(update_fields=[*changed, "updated_at"])
-    interview.interviewees.all().delete()
-    Interviewee.objects.bulk_create(
-        [
-            Interviewee(interview=interview, **{k: p.get(k) or ("" if k != "member" else None) for k in PERSON_FIELDS})
-            for p in people
-        ]
-    )
+    for person in interview.interviewees.all():
+        person._history_user = by
+        person.delete()
+    _people_create(interview, people, by)
+    logger.info("interview_updated interview=%s people=%s by=%s", interview.pk, len(people), by.pk)
     return interview
 
 
-def interview_set_status(*, interview: Interview, status: str) -> None:
+def interview_set_status(*, interview: Interview, status: str, by) -> None:
     interview.status = status
+    interview._history_user = by
     interview.save(update_fields=["status", "updated_at"])
+    logger.info("interview_status_set interview=%s status=%s by=%s", interview.pk, status, by.pk)
 
 
-def interview_delete(*, interview: Interview) -> None:
+@transaction.atomic
+def interview_delete(*, interview: Interview, by) -> None:
     """Delete an interview, unless a finding cites it (ValidationError naming the findings)."""
     refusal = citation_refusal(interview.finding_sources.all(), interview)
     if refusal:
         raise ValidationError(refusal)
+    interview_id = interview.pk
+    for person in interview.interviewees.all():
+        person._history_user = by
+        person.delete()
+    interview._history_user = by
     interview.delete()
+    logger.info("interview_deleted interview=%s by=%s", interview_id, by.pk)
 
 
-def interview_target_set(*, mission, target: int) -> InterviewTarget:
+def interview_target_set(*, mission, target: int, by) -> InterviewTarget:
     row, _created = InterviewTarget.objects.update_or_create(mission=mission, defaults={"target": target})
+    logger.info("interview_target_set mission=%s target=%s by=%s", mission.pk, target, by.pk)
     return row
 
 
@@ -98,6 +121,7 @@ def guide_save(
             for i, text in enumerate(texts)
         ]
     )
+    logger.info("guide_saved guide=%s by=%s", guide.pk, author.pk)
     return guide
 
 
@@ -113,6 +137,7 @@ def guide_copy(*, guide: InterviewGuide, author) -> InterviewGuide:
             for q in guide.questions.all()
         ]
     )
+    logger.info("guide_copied source=%s copy=%s by=%s", guide.pk, copy.pk, author.pk)
     return copy
 
 

@@ -36,7 +36,9 @@ class StructureLocked(Exception):
 
 @transaction.atomic
 def questionnaire_create(*, mission, by, title: str, description: str = "") -> Questionnaire:
-    questionnaire = Questionnaire.objects.create(mission=mission, title=title, description=description)
+    questionnaire = Questionnaire(mission=mission, title=title, description=description)
+    questionnaire._history_user = by
+    questionnaire.save()
     Section.objects.create(questionnaire=questionnaire, title=_("Section 1"), position=1)
     logger.info("questionnaire_created questionnaire=%s mission=%s by=%s", questionnaire.pk, mission.pk, by.pk)
     return questionnaire
@@ -45,16 +47,18 @@ def questionnaire_create(*, mission, by, title: str, description: str = "") -> Q
 @transaction.atomic
 def questionnaire_load_builtin(*, mission, by, key: str) -> Questionnaire:
     meta = BUILTIN_TEMPLATES[key]
-    questionnaire = Questionnaire.objects.create(
+    questionnaire = Questionnaire(
         mission=mission, title=str(meta["title"]), description=str(meta["description"]), builtin_key=key
     )
+    questionnaire._history_user = by
+    questionnaire.save()
     for s_pos, (title, description, questions) in enumerate(template_sections(key), start=1):
         section = Section.objects.create(
             questionnaire=questionnaire, title=str(title), description=str(description), position=s_pos
         )
         created = []
         for q_pos, spec in enumerate(questions, start=1):
-            question = Question.objects.create(
+            question = Question(
                 questionnaire=questionnaire,
                 section=section,
                 position=q_pos,
@@ -70,6 +74,8 @@ def questionnaire_load_builtin(*, mission, by, key: str) -> Questionnaire:
                 theme=spec.get("theme", ""),
                 counts_for_maturity=spec.get("maturity", False),
             )
+            question._history_user = by
+            question.save()
             choices = Choice.objects.bulk_create(
                 [
                     Choice(question=question, label=str(label).lstrip("+"), position=n, is_other=str(label)[0] == "+")
@@ -94,7 +100,7 @@ def questionnaire_copy(
     Into a mission (``mission``: duplicate, new version, load a personal template) or as a personal
     template (``owner``, no mission).
     """
-    copy = Questionnaire.objects.create(
+    copy = Questionnaire(
         mission=mission,
         owner=owner,
         title=title or questionnaire.title,
@@ -103,6 +109,8 @@ def questionnaire_copy(
         version=questionnaire.version + 1 if mission and mission == questionnaire.mission else 1,
         builtin_key=questionnaire.builtin_key,
     )
+    copy._history_user = by
+    copy.save()
     choice_map = {}
     pending_conditions = []
     sections = questionnaire.sections.prefetch_related("questions__choices")
@@ -118,6 +126,7 @@ def questionnaire_copy(
             question.questionnaire = copy
             question.section = new_section
             question.show_if_choice = None
+            question._history_user = by
             question.save()
             for choice in choices:
                 old_choice = choice.pk
@@ -138,7 +147,9 @@ def questionnaire_copy(
 
 def questionnaire_update(*, questionnaire: Questionnaire, by, title: str, description: str) -> Questionnaire:
     questionnaire.title, questionnaire.description = title, description
+    questionnaire._history_user = by
     questionnaire.save(update_fields=["title", "description", "updated_at"])
+    logger.info("questionnaire_updated questionnaire=%s by=%s", questionnaire.pk, by.pk)
     return questionnaire
 
 
@@ -147,7 +158,13 @@ def questionnaire_delete(*, questionnaire: Questionnaire, by) -> None:
     if questionnaire.campaigns.exists():
         raise StructureLocked(_("Ce questionnaire a des campagnes : il ne peut pas être supprimé."))
     _refuse_if_cited(FindingSource.objects.filter(question__questionnaire=questionnaire), questionnaire)
+    questionnaire_id = questionnaire.pk
+    for question in questionnaire.questions.all():
+        question._history_user = by
+        question.delete()
+    questionnaire._history_user = by
     questionnaire.delete()
+    logger.info("questionnaire_deleted questionnaire=%s by=%s", questionnaire_id, by.pk)
 
 
 def _refuse_if_cited(sources, subject) -> None:
@@ -178,15 +195,20 @@ def section_delete(*, section: Section, by) -> None:
     if section.questionnaire.sections.count() == 1:
         raise StructureLocked(_("Un questionnaire garde au moins une section."))
     _refuse_if_cited(FindingSource.objects.filter(question__section=section), section)
+    section_id = section.pk
+    for question in section.questions.all():
+        question._history_user = by
+        question.delete()
     section.delete()
+    logger.info("section_deleted section=%s by=%s", section_id, by.pk)
 
 
 @transaction.atomic
 def section_move(*, section: Section, by, direction: int) -> None:
-    _swap(list(section.questionnaire.sections.select_for_update()), section, direction)
+    _swap(list(section.questionnaire.sections.select_for_update()), section, direction, by=by)
 
 
-def _swap(items, item, direction: int) -> None:
+def _swap(items, item, direction: int, *, by) -> None:
     """Move ``item`` one place up (-1) or down (+1) among ``items`` and renumber them 1..n."""
     index = next(n for n, other in enumerate(items) if other.pk == item.pk)
     target = index + direction
@@ -195,6 +217,7 @@ def _swap(items, item, direction: int) -> None:
     for position, other in enumerate(items, start=1):
         if other.position != position:
             other.position = position
+            other._history_user = by
             other.save(update_fields=["position"])
 
 
@@ -211,11 +234,14 @@ def question_create(*, section: Section, by, type: str, text: str, **fields) -> 
         fields["config"] = {**fields.get("config", {}), "rows": [_("Ligne 1"), _("Ligne 2")]}
     if type not in SCORED_TYPES:
         fields["counts_for_maturity"] = False
-    question = Question.objects.create(
+    question = Question(
         questionnaire=section.questionnaire, section=section, position=position, type=type, text=text, **fields
     )
+    question._history_user = by
+    question.save()
     if type in CHOICE_TYPES:
         _set_choices(question, choices)
+    logger.info("question_created question=%s section=%s by=%s", question.pk, section.pk, by.pk)
     return question
 
 
@@ -263,6 +289,7 @@ def question_update(
     question.text, question.help_text, question.required, question.type = text, help_text, required, type
     question.dimension, question.theme, question.counts_for_maturity = dimension, theme, counts_for_maturity
     question.config, question.show_if_choice = config, show_if_choice
+    question._history_user = by
     question.save(
         update_fields=[
             "text",
@@ -285,6 +312,7 @@ def question_update(
         # Answers already stored were scored under the old flag: maturity figures must follow the new one.
         count = answer_scores_recompute(question=question)
         logger.info("question_rescored question=%s answers=%s by=%s", question.pk, count, by.pk)
+    logger.info("question_updated question=%s by=%s", question.pk, by.pk)
     return question
 
 
@@ -323,12 +351,15 @@ def question_delete(*, question: Question, by) -> None:
             _("Des réponses existent déjà : une question ne peut plus être supprimée. Dupliquez le questionnaire.")
         )
     _refuse_if_cited(question.finding_sources.all(), question)
+    question_id = question.pk
+    question._history_user = by
     question.delete()
+    logger.info("question_deleted question=%s by=%s", question_id, by.pk)
 
 
 @transaction.atomic
 def question_move(*, question: Question, by, direction: int) -> None:
-    _swap(list(question.section.questions.select_for_update()), question, direction)
+    _swap(list(question.section.questions.select_for_update()), question, direction, by=by)
 
 
 @transaction.atomic
@@ -340,4 +371,5 @@ def section_reorder_questions(*, section: Section, by, order: list[int]) -> None
     for position, pk in enumerate(order, start=1):
         if questions[pk].position != position:
             questions[pk].position = position
+            questions[pk]._history_user = by
             questions[pk].save(update_fields=["position"])

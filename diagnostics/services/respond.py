@@ -13,14 +13,17 @@ answer to another response. The order of writes makes concurrent requests safe:
   tab submits once, and both see the thank-you page.
 """
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diagnostics.models import Answer, AnswerItem, Campaign, Question, QuestionType, Response
+from diagnostics.models import Answer, AnswerItem, Campaign, Invitation, Question, QuestionType, Response
+
+logger = logging.getLogger(__name__)
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 10_000
@@ -261,6 +264,29 @@ def response_submit(*, response: Response, questions) -> SubmitResult:
 
 
 # --- Responses by logged-in members ---------------------------------------------------------------
+
+
+def response_start(*, campaign: Campaign, invitation: Invitation | None = None) -> Response:
+    """Start a respondent's response: the invitation's (created once, by its first saved page or answer,
+    the invitation then counts as started) or a new anonymous one through the campaign's public link.
+
+    The respondent has no account: the response's own token (or the invitation's) is what identifies them.
+    """
+    if invitation is None:
+        response = Response.objects.create(campaign=campaign)
+        logger.info("response_started response=%s campaign=%s invitation=-", response.pk, campaign.pk)
+        return response
+    try:
+        with transaction.atomic():
+            response, created = Response.objects.get_or_create(
+                invitation=invitation, defaults={"campaign": campaign, "service": invitation.service}
+            )
+    except IntegrityError:  # two first saves at once: the other one created it
+        response, created = Response.objects.get(invitation=invitation), False
+    if created:
+        logger.info("response_started response=%s campaign=%s invitation=%s", response.pk, campaign.pk, invitation.pk)
+    response.campaign = campaign
+    return response
 
 
 def response_for_member(*, campaign: Campaign, user, service: str = "") -> Response:

@@ -1,4 +1,8 @@
-"""Writes of the ideation workshops. Refusals raise ``ValidationError`` with a French message."""
+"""Writes of the ideation workshops. Refusals raise ``ValidationError`` with a French message.
+
+The facilitator's writes take ``by`` (the author kept in the history of workshops and cards); a participant's
+(a card, a vote through the public link) take the participant's token instead.
+"""
 
 import logging
 
@@ -16,25 +20,33 @@ logger = logging.getLogger(__name__)
 WORKSHOP_FIELDS = tuple(WorkshopForm.Meta.fields)
 
 
-def workshop_create(*, mission, **fields) -> Workshop:
-    return Workshop.objects.create(mission=mission, **fields)
+def workshop_create(*, mission, by, **fields) -> Workshop:
+    workshop = Workshop(mission=mission, **fields)
+    workshop._history_user = by
+    workshop.save()
+    logger.info("workshop_created workshop=%s mission=%s by=%s", workshop.pk, mission.pk, by.pk)
+    return workshop
 
 
-def workshop_update(*, workshop: Workshop, **fields) -> Workshop:
+def workshop_update(*, workshop: Workshop, by, **fields) -> Workshop:
     for name, value in fields.items():
         setattr(workshop, name, value)
     if workshop.phase not in workshop.phases:  # a card workshop turned brainstorm while voting
         workshop.phase = Workshop.Phase.SELECTION
         fields = {**fields, "phase": workshop.phase}
+    workshop._history_user = by
     workshop.save(update_fields=[*fields, "updated_at"])
+    logger.info("workshop_updated workshop=%s by=%s", workshop.pk, by.pk)
     return workshop
 
 
-def workshop_set_phase(*, workshop: Workshop, phase: str) -> Workshop:
+def workshop_set_phase(*, workshop: Workshop, phase: str, by) -> Workshop:
     if phase not in workshop.phases:
         raise ValidationError(_("Cette phase n'existe pas pour cette méthode."))
     workshop.phase = phase
+    workshop._history_user = by
     workshop.save(update_fields=["phase", "updated_at"])
+    logger.info("workshop_phase_set workshop=%s phase=%s by=%s", workshop.pk, phase, by.pk)
     return workshop
 
 
@@ -66,10 +78,12 @@ def _admit(workshop: Workshop, participant: str) -> None:
 
 @transaction.atomic
 def card_add(
-    *, workshop: Workshop, text: str, theme: str = "", author: str = "", participant: str = ""
+    *, workshop: Workshop, text: str, theme: str = "", author: str = "", participant: str = "", by=None
 ) -> ChallengeCard:
-    """A participant adds a card while the workshop is in its writing phase; the facilitator
-    (``participant`` empty) until it is closed."""
+    """A participant (``participant``, their token) adds a card while the workshop is in its writing phase;
+    the facilitator (``by``) until it is closed."""
+    if (by is None) == (not participant):
+        raise TypeError("card_add takes either the facilitator (by) or the participant's token")
     current = _lock(workshop)
     if current.phase == Workshop.Phase.CLOSED:
         raise ValidationError(_("L'atelier est clôturé : on ne peut plus ajouter de carte."))
@@ -77,9 +91,17 @@ def card_add(
         raise ValidationError(_("L'écriture des cartes est terminée : place au vote et à la sélection."))
     if participant:
         _admit(current, participant)
-    return ChallengeCard.objects.create(
-        workshop=current, text=text, theme=theme, author=author, participant=participant
+    card = ChallengeCard(workshop=current, text=text, theme=theme, author=author, participant=participant)
+    card._history_user = by
+    card.save()
+    logger.info(
+        "workshop_card_added workshop=%s card=%s participant=%s by=%s",
+        current.pk,
+        card.pk,
+        participant[:8] or "-",
+        by.pk if by is not None else "-",
     )
+    return card
 
 
 @transaction.atomic
@@ -92,8 +114,9 @@ def card_delete(*, card: ChallengeCard, by) -> None:
     if refusal:
         raise ValidationError(refusal)
     card_id, votes = card.pk, card.votes.count()
+    card._history_user = by
     card.delete()
-    _rerank(workshop)
+    _rerank(workshop, by=by)
     logger.info("workshop_card_deleted workshop=%s card=%s votes=%s by=%s", workshop.pk, card_id, votes, by.pk)
 
 
@@ -146,12 +169,14 @@ def card_vote(*, card: ChallengeCard, participant: str) -> bool:
 
 
 @transaction.atomic
-def card_set_paper_votes(*, card: ChallengeCard, votes: int) -> None:
+def card_set_paper_votes(*, card: ChallengeCard, votes: int, by) -> None:
     """The facilitator types the votes counted on the paper cards."""
     if _lock(card.workshop).phase == Workshop.Phase.CLOSED:
         raise ValidationError(_("L'atelier est clôturé : les votes ne sont plus acceptés."))
     card.paper_votes = votes
+    card._history_user = by
     card.save(update_fields=["paper_votes", "updated_at"])
+    logger.info("workshop_card_paper_votes card=%s votes=%s by=%s", card.pk, votes, by.pk)
 
 
 def _check_selectable(workshop):
@@ -162,7 +187,7 @@ def _check_selectable(workshop):
 
 
 @transaction.atomic
-def card_select(*, card: ChallengeCard) -> None:
+def card_select(*, card: ChallengeCard, by) -> None:
     workshop = _lock(card.workshop)
     _check_selectable(workshop)
     if card.selected:
@@ -174,36 +199,55 @@ def card_select(*, card: ChallengeCard) -> None:
         )
     card.selected = True
     card.rank = (selected.aggregate(m=Max("rank"))["m"] or 0) + 1
+    card._history_user = by
     card.save(update_fields=["selected", "rank", "updated_at"])
+    logger.info("workshop_card_selected card=%s rank=%s by=%s", card.pk, card.rank, by.pk)
 
 
 @transaction.atomic
-def card_unselect(*, card: ChallengeCard) -> None:
+def card_unselect(*, card: ChallengeCard, by) -> None:
     workshop = _lock(card.workshop)
     _check_selectable(workshop)
     card.selected, card.rank = False, None
+    card._history_user = by
     card.save(update_fields=["selected", "rank", "updated_at"])
-    _rerank(workshop)
+    _rerank(workshop, by=by)
+    logger.info("workshop_card_unselected card=%s by=%s", card.pk, by.pk)
 
 
 @transaction.atomic
-def workshop_select_top(*, workshop: Workshop) -> list[ChallengeCard]:
+def workshop_select_top(*, workshop: Workshop, by) -> list[ChallengeCard]:
     """Keep the ``top_count`` most voted cards (ties: the earliest card first)."""
     workshop = _lock(workshop)
     _check_selectable(workshop)
+    cards = list(ChallengeCard.objects.filter(workshop=workshop).with_votes())
+    before = {card.pk: (card.selected, card.rank) for card in cards}
     ChallengeCard.objects.filter(workshop=workshop).update(selected=False, rank=None)
-    top = list(ChallengeCard.objects.filter(workshop=workshop).with_votes()[: workshop.top_count])
+    for card in cards:
+        card.selected, card.rank = False, None
+    top = cards[: workshop.top_count]
     for rank, card in enumerate(top, start=1):
         card.selected, card.rank = True, rank
     ChallengeCard.objects.bulk_update(top, ["selected", "rank"])
+    _history(cards, before, by)
+    logger.info("workshop_top_selected workshop=%s count=%s by=%s", workshop.pk, len(top), by.pk)
     return top
 
 
-def _rerank(workshop):
+def _history(cards, before, by) -> None:
+    """Bulk updates bypass django-simple-history: record the cards whose selection changed, with their author."""
+    changed = [card for card in cards if (card.selected, card.rank) != before[card.pk]]
+    if changed:
+        ChallengeCard.history.bulk_history_create(changed, update=True, default_user=by)
+
+
+def _rerank(workshop, *, by):
     """Ranks stay 1..n without holes after a card leaves the selection."""
     cards = list(ChallengeCard.objects.filter(workshop=workshop, selected=True).order_by("rank"))
+    before = {card.pk: (card.selected, card.rank) for card in cards}
     ChallengeCard.objects.filter(pk__in=[c.pk for c in cards]).update(rank=None, selected=False)
     for rank, card in enumerate(cards, start=1):
         card.rank = rank
         card.selected = True
     ChallengeCard.objects.bulk_update(cards, ["rank", "selected"])
+    _history(cards, before, by)

@@ -12,9 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics.forms.findings import FindingFilter, FindingForm, MergeForm, SourceForm, parse_source
-from diagnostics.models import ChallengeCard, Finding, FindingSource, SourceKind, Workshop
+from diagnostics.models import ChallengeCard, Finding, FindingSource, Interview, SourceKind, Workshop
 from diagnostics.services import findings as services
-from territoire import access
+from territoire import access, history
 from territoire.models import PSTNode, SmartTheme
 
 
@@ -107,6 +107,28 @@ def finding_detail(request, mission_id, finding_id):
     )
 
 
+def _history_subject(record) -> str:
+    if record.instance_type is Finding:
+        return _("Constat")
+    return _("Source : %(kind)s") % {"kind": SourceKind(record.kind).label}
+
+
+def finding_history(request, mission_id, finding_id):
+    """Who changed the finding and its sources, when, and what. Consultants only (``can_read_interviews``):
+    the trail names the interviews a finding cites, which are confidences."""
+    finding = _finding(request, mission_id, finding_id, perm=access.can_read_interviews)
+    records = [
+        *Finding.history.filter(id=finding.pk).select_related("history_user"),
+        *FindingSource.history.filter(finding_id=finding.pk).select_related("history_user"),
+    ]
+    entries = history.entries(records, subject=_history_subject, prefetch={Interview: ["interviewees"]})
+    return render(
+        request,
+        "diagnostics/findings/history.html",
+        {"mission": finding.mission, "finding": finding, "entries": entries},
+    )
+
+
 def _initial_from_source(ref) -> dict:
     """What a source suggests for a new finding: its words, its theme."""
     obj = ref.obj
@@ -165,7 +187,10 @@ def finding_edit(request, mission_id, finding_id):
         data = form.cleaned_data
         try:
             services.finding_update(
-                finding=finding, objectives=data["objectives"], **{k: data[k] for k in services.FINDING_FIELDS}
+                finding=finding,
+                by=request.user,
+                objectives=data["objectives"],
+                **{k: data[k] for k in services.FINDING_FIELDS},
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -181,7 +206,7 @@ def finding_source_add(request, mission_id, finding_id):
     form = SourceForm(request.POST, mission=finding.mission)
     if form.is_valid():
         try:
-            added = services.finding_add_source(finding=finding, source=form.cleaned_data["source"])
+            added = services.finding_add_source(finding=finding, source=form.cleaned_data["source"], by=request.user)
         except ValidationError as error:
             _refuse(request, error)
         else:
@@ -202,7 +227,7 @@ def finding_source_remove(request, mission_id, finding_id, source_id):
     source = access.load(
         request.user, FindingSource.objects.filter(finding=finding), pk=source_id, perm=access.can_manage_mission
     )
-    services.finding_remove_source(source=source)
+    services.finding_remove_source(source=source, by=request.user)
     messages.success(request, _("La source est retirée du constat."))
     return redirect("diagnostics:finding-detail", mission_id=mission_id, finding_id=finding.pk)
 
@@ -217,7 +242,9 @@ def finding_merge(request, mission_id):
                 messages.error(request, error)
         return redirect("diagnostics:finding-list", mission_id=mission.pk)
     try:
-        keep = services.finding_merge(findings=form.cleaned_data["findings"], keep=form.cleaned_data["keep"])
+        keep = services.finding_merge(
+            findings=form.cleaned_data["findings"], keep=form.cleaned_data["keep"], by=request.user
+        )
     except ValidationError as error:
         _refuse(request, error)
         return redirect("diagnostics:finding-list", mission_id=mission.pk)

@@ -36,9 +36,9 @@ def _edit(request, mission, initiative):
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in services.INITIATIVE_FIELDS}
         if initiative.pk:
-            services.initiative_update(initiative=initiative, **fields)
+            services.initiative_update(initiative=initiative, by=request.user, **fields)
         else:
-            services.initiative_create(commune=mission.commune, **fields)
+            services.initiative_create(commune=mission.commune, by=request.user, **fields)
         messages.success(request, _("L'initiative « %(title)s » est enregistrée.") % {"title": fields["title"]})
         return redirect("diagnostics:initiatives", mission_id=mission.pk)
     return render(
@@ -62,6 +62,6 @@ def initiative_edit(request, mission_id, initiative_id):
 def initiative_delete(request, mission_id, initiative_id):
     mission = access.load_mission(request.user, mission_id)
     initiative = _initiative(request, mission, initiative_id)
-    services.initiative_delete(initiative=initiative)
+    services.initiative_delete(initiative=initiative, by=request.user)
     messages.success(request, _("L'initiative « %(title)s » est supprimée.") % {"title": initiative.title})
     return redirect("diagnostics:initiatives", mission_id=mission.pk)

@@ -57,7 +57,7 @@ def interview_target_set(request, mission_id):
     mission = _mission(request, mission_id)
     form = TargetForm(request.POST)
     if form.is_valid():
-        services.interview_target_set(mission=mission, target=form.cleaned_data["target"])
+        services.interview_target_set(mission=mission, target=form.cleaned_data["target"], by=request.user)
         messages.success(request, _("L'objectif est de %(n)s entretiens.") % {"n": form.cleaned_data["target"]})
     else:
         messages.error(request, _("L'objectif est un nombre d'entretiens entre 1 et 100."))
@@ -84,10 +84,12 @@ def _edit(request, mission, interview):
         fields = {k: form.cleaned_data[k] for k in services.INTERVIEW_FIELDS}
         try:
             if creating:
-                interview = services.interview_create(mission=mission, people=_people(formset), **fields)
+                interview = services.interview_create(
+                    mission=mission, by=request.user, people=_people(formset), **fields
+                )
                 messages.success(request, _("L'entretien est enregistré."))
             else:
-                services.interview_update(interview=interview, people=_people(formset), **fields)
+                services.interview_update(interview=interview, by=request.user, people=_people(formset), **fields)
                 messages.success(request, _("L'entretien est mis à jour."))
         except ValidationError as error:
             form.add_error(None, error)
@@ -133,7 +135,7 @@ def interview_status(request, mission_id, interview_id):
     if status not in Interview.Status.values:
         messages.error(request, _("Cet état n'existe pas."))
     else:
-        services.interview_set_status(interview=interview, status=status)
+        services.interview_set_status(interview=interview, status=status, by=request.user)
         messages.success(request, _("L'entretien est « %(status)s ».") % {"status": interview.get_status_display()})
     return redirect("diagnostics:interview-detail", mission_id=mission_id, interview_id=interview.pk)
 
@@ -142,7 +144,7 @@ def interview_status(request, mission_id, interview_id):
 def interview_delete(request, mission_id, interview_id):
     interview = _interview(request, mission_id, interview_id)
     try:
-        services.interview_delete(interview=interview)
+        services.interview_delete(interview=interview, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("diagnostics:interview-detail", mission_id=mission_id, interview_id=interview.pk)

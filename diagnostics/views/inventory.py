@@ -5,6 +5,7 @@ Everybody in the commune reads it; consultants and staff keep it up to date (``c
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +18,7 @@ from diagnostics.forms.inventory import FlowForm, NeedsForm, SystemForm
 from diagnostics.models import DataFlow, DigitalSystem, FunctionCategory
 from diagnostics.selectors.inventory import alerts, load_inventory
 from diagnostics.services import inventory as services
-from territoire import access, spreadsheets
+from territoire import access, history, spreadsheets
 
 
 def _mission(request, mission_id, perm=access.can_view):
@@ -84,9 +85,9 @@ def _system_edit(request, mission, system):
         fields = {k: form.cleaned_data[k] for k in services.SYSTEM_FIELDS}
         try:
             if system.pk:
-                services.system_update(system=system, **fields)
+                services.system_update(system=system, by=request.user, **fields)
             else:
-                system = services.system_create(commune=mission.commune, **fields)
+                system = services.system_create(commune=mission.commune, by=request.user, **fields)
         except ValidationError as error:
             form.add_error("name", error)
         else:
@@ -113,9 +114,27 @@ def system_edit(request, mission_id, system_id):
 def system_delete(request, mission_id, system_id):
     mission = _mission(request, mission_id)
     system = _system(request, mission, system_id)
-    services.system_delete(system=system)
+    services.system_delete(system=system, by=request.user)
     messages.success(request, _("L'outil « %(name)s » est retiré de l'inventaire.") % {"name": system.name})
     return redirect("diagnostics:inventory", mission_id=mission.pk)
+
+
+def system_history(request, mission_id, system_id):
+    """Who changed the tool and its data flows, when, and what: those who keep the inventory (``can_contribute``)."""
+    mission = _mission(request, mission_id)
+    system = _system(request, mission, system_id)
+    records = [
+        *DigitalSystem.history.filter(id=system.pk).select_related("history_user"),
+        *DataFlow.history.filter(Q(source_id=system.pk) | Q(target_id=system.pk)).select_related("history_user"),
+    ]
+    entries = history.entries(
+        records, subject=lambda r: _("Outil") if r.instance_type is DigitalSystem else _("Flux de données")
+    )
+    return render(
+        request,
+        "diagnostics/inventory/system_history.html",
+        {"mission": mission, "system": system, "entries": entries},
+    )
 
 
 def _flow_edit(request, mission, flow):
@@ -128,9 +147,9 @@ def _flow_edit(request, mission, flow):
         fields = {k: form.cleaned_data[k] for k in services.FLOW_FIELDS}
         try:
             if flow.pk:
-                services.flow_update(flow=flow, **fields)
+                services.flow_update(flow=flow, by=request.user, **fields)
             else:
-                services.flow_create(commune=mission.commune, **fields)
+                services.flow_create(commune=mission.commune, by=request.user, **fields)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -156,7 +175,7 @@ def flow_edit(request, mission_id, flow_id):
 @require_POST
 def flow_delete(request, mission_id, flow_id):
     mission = _mission(request, mission_id)
-    services.flow_delete(flow=_flow(request, mission, flow_id))
+    services.flow_delete(flow=_flow(request, mission, flow_id), by=request.user)
     messages.success(request, _("Le flux de données est supprimé."))
     return redirect("diagnostics:inventory", mission_id=mission.pk)
 
@@ -166,7 +185,7 @@ def needs_update(request, mission_id):
     mission = _mission(request, mission_id, access.can_contribute)
     form = NeedsForm(request.POST)
     if form.is_valid():
-        services.needs_set(commune=mission.commune, needs=form.cleaned_data["needs"])
+        services.needs_set(commune=mission.commune, needs=form.cleaned_data["needs"], by=request.user)
         messages.success(request, _("Les fonctions prévues sont enregistrées."))
     else:
         messages.error(request, _("Ce besoin n'existe pas."))

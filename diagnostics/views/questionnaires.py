@@ -36,7 +36,9 @@ def questionnaire_list(request, mission_id):
         )
         .order_by("-created_at")
     )
-    campaigns = Campaign.objects.filter(mission=mission).select_related("questionnaire").order_by("-opens_at")
+    campaigns = (
+        Campaign.objects.filter(mission=mission).select_related("questionnaire", "mission").order_by("-opens_at")
+    )
     mine = {}
     if not manager:
         campaigns = [c for c in campaigns if access.can_answer_campaign(request.user, c)]

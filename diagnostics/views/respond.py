@@ -12,7 +12,6 @@ question, nothing saved.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from diagnostics.services.respond import (
     answer_save,
     is_visible,
     parse_answer,
+    response_start,
     response_submit,
     response_touch,
 )
@@ -38,7 +38,7 @@ def _find(token: str) -> tuple[Campaign, Invitation | None, Response | None]:
     """The campaign, invitation and response a token names, read only; Http404 when it names none.
 
     An invitation's response may not exist yet: a GET shows the questionnaire without writing, the
-    first POST creates it (:func:`_start`).
+    first POST creates it (:func:`diagnostics.services.respond.response_start`).
     """
     related = ("campaign__questionnaire", "campaign__mission__commune")
     invitation = Invitation.objects.select_related(*related, "response").filter(token=token).first()
@@ -51,19 +51,6 @@ def _find(token: str) -> tuple[Campaign, Invitation | None, Response | None]:
     if response is None:
         raise Http404(_("Ce lien n'existe pas ou plus."))
     return response.campaign, None, response
-
-
-def _start(invitation: Invitation) -> Response:
-    """The invitation's response, created by the respondent's first POST (it then counts as started)."""
-    try:
-        with transaction.atomic():
-            response, _created = Response.objects.get_or_create(
-                invitation=invitation, defaults={"campaign": invitation.campaign, "service": invitation.service}
-            )
-    except IntegrityError:  # two first saves at once: the other one created it
-        response = Response.objects.get(invitation=invitation)
-    response.campaign = invitation.campaign
-    return response
 
 
 def _unknown(request):
@@ -197,7 +184,7 @@ def fill(request, token):
             if not values and go != "submit":
                 number = min(max(number - 1 if go == "prev" else number + 1, 1), len(sections))
                 return redirect(f"{request.path}?section={number}")
-            response = _start(invitation)
+            response = response_start(campaign=campaign, invitation=invitation)
         try:
             for question in page_questions:
                 try:
@@ -271,7 +258,7 @@ def answer(request, token, question_id):
                 return render(request, "diagnostics/respond/saved.html", context)  # nothing given, nothing to save
             if not campaign.is_open:
                 raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
-            response = _start(invitation)
+            response = response_start(campaign=campaign, invitation=invitation)
         answer_save(response=response, question=question, data=request.POST, choices=question.choices.all())
     except AnswerError as exc:
         context["error"] = str(exc)
@@ -309,7 +296,7 @@ def public(request, public_token):
                 },
                 status=429,
             )
-        response = Response.objects.create(campaign=campaign)
+        response = response_start(campaign=campaign)
         request.session[SESSION_KEY] = {**known, str(campaign.pk): response.token}
         return redirect("respond:fill", response.token)
     return render(request, "diagnostics/respond/public.html", {"campaign": campaign})

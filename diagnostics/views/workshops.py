@@ -68,9 +68,9 @@ def _edit(request, mission, workshop):
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in services.WORKSHOP_FIELDS}
         if workshop.pk:
-            services.workshop_update(workshop=workshop, **fields)
+            services.workshop_update(workshop=workshop, by=request.user, **fields)
         else:
-            workshop = services.workshop_create(mission=mission, **fields)
+            workshop = services.workshop_create(mission=mission, by=request.user, **fields)
         messages.success(request, _("L'atelier « %(title)s » est enregistré.") % {"title": workshop.title})
         return redirect("diagnostics:workshop-detail", mission_id=mission.pk, workshop_id=workshop.pk)
     return render(
@@ -159,7 +159,7 @@ def _back(workshop):
 def workshop_phase(request, mission_id, workshop_id):
     workshop = _workshop(request, mission_id, workshop_id)
     try:
-        services.workshop_set_phase(workshop=workshop, phase=request.POST.get("phase", ""))
+        services.workshop_set_phase(workshop=workshop, phase=request.POST.get("phase", ""), by=request.user)
     except ValidationError as error:
         _refusal(request, error)
     else:
@@ -171,7 +171,7 @@ def workshop_phase(request, mission_id, workshop_id):
 def workshop_select_top(request, mission_id, workshop_id):
     workshop = _workshop(request, mission_id, workshop_id)
     try:
-        top = services.workshop_select_top(workshop=workshop)
+        top = services.workshop_select_top(workshop=workshop, by=request.user)
     except ValidationError as error:
         _refusal(request, error)
     else:
@@ -185,7 +185,7 @@ def card_add(request, mission_id, workshop_id):
     form = CardForm(request.POST)
     if form.is_valid():
         try:
-            services.card_add(workshop=workshop, **form.cleaned_data)
+            services.card_add(workshop=workshop, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             _refusal(request, error)
         else:
@@ -204,9 +204,9 @@ def card_action(request, mission_id, workshop_id, card_id):
     action = request.POST.get("action")
     try:
         if action == "select":
-            services.card_select(card=card)
+            services.card_select(card=card, by=request.user)
         elif action == "unselect":
-            services.card_unselect(card=card)
+            services.card_unselect(card=card, by=request.user)
         elif action == "delete":
             services.card_delete(card=card, by=request.user)
             messages.success(request, _("La carte et ses votes sont supprimés."))
@@ -214,7 +214,7 @@ def card_action(request, mission_id, workshop_id, card_id):
             form = PaperVotesForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Indiquez un nombre de votes entre 0 et 999."))
-            services.card_set_paper_votes(card=card, votes=form.cleaned_data["paper_votes"])
+            services.card_set_paper_votes(card=card, votes=form.cleaned_data["paper_votes"], by=request.user)
         else:
             raise ValidationError(_("Action inconnue."))
     except ValidationError as error:

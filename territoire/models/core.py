@@ -1,5 +1,4 @@
 from datetime import date, timedelta
-from operator import attrgetter
 
 from django.conf import settings
 from django.db import models
@@ -53,10 +52,47 @@ class TenantQuerySet(models.QuerySet):
 
     @classmethod
     def commune_of(cls, obj):
-        """The commune an object of this queryset's model belongs to."""
+        """The commune an object of this queryset's model belongs to (a query only when it is not loaded)."""
         if cls.commune_lookup == "pk":
             return obj
-        return attrgetter(cls.commune_lookup.replace("__", "."))(obj)
+        current = obj
+        for name in cls.commune_lookup.split("__"):
+            if not current._meta.get_field(name).is_cached(current):
+                commune_id = cls.commune_id_of(obj)
+                return None if commune_id is None else Commune.objects.get(pk=commune_id)
+            current = getattr(current, name)
+            if current is None:
+                return None
+        return current
+
+    @classmethod
+    def commune_id_of(cls, obj) -> int | None:
+        """The id of the commune an object belongs to, read from ``*_id`` columns.
+
+        No query when the path is loaded (a card whose workshop was selected with it) or one step long
+        (``commune_id`` of a digital system); otherwise one ``values_list`` query from the first object not
+        loaded, never one query per intermediate object. None for an object of no commune (a personal
+        template).
+        """
+        if cls.commune_lookup == "pk":
+            return obj.pk
+        names = cls.commune_lookup.split("__")
+        current = obj
+        for index, name in enumerate(names):
+            field = current._meta.get_field(name)
+            if index == len(names) - 1:
+                return getattr(current, field.attname)
+            if field.is_cached(current):
+                current = getattr(current, name)
+                if current is None:
+                    return None
+                continue
+            related_id = getattr(current, field.attname)
+            if related_id is None:
+                return None
+            rest = "__".join(names[index + 1 :])
+            return field.related_model._base_manager.filter(pk=related_id).values_list(rest, flat=True).first()
+        return None  # pragma: no cover - the loop always returns
 
 
 class CommuneQuerySet(TenantQuerySet):

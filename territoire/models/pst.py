@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from territoire.models.core import Commune, TenantQuerySet, TimeStampedModel
 
@@ -255,6 +256,7 @@ class PSTNodeTag(models.Model):
     value = models.CharField(max_length=20)
 
     objects = PSTNodeRowQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["node", "kind", "value"]

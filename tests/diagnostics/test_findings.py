@@ -1,5 +1,7 @@
 """Findings (needs): create, edit, cite sources, merge, create from a workshop's top-N; tenancy and roles."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -73,7 +75,7 @@ def test_a_finding_linked_to_a_pst_node_of_another_commune_is_refused(client, te
         services.finding_create(mission=tenant_a.mission, by=None, statement="x", objectives=[foreign_os])
     finding = FindingFactory(mission=tenant_a.mission)
     with pytest.raises(ValidationError, match="PST d'une autre commune"):
-        services.finding_update(finding=finding, objectives=[foreign_os])
+        services.finding_update(finding=finding, objectives=[foreign_os], by=tenant_a.consultant)
 
 
 def test_an_action_is_not_an_objective(tenant_a):
@@ -160,7 +162,7 @@ def test_sources_of_another_commune_are_refused_by_forms_and_services(client, te
         SourceRef(SourceKind.PST_NODE, foreign_os),
     ):
         with pytest.raises(ValidationError, match="autre commune"):
-            services.finding_add_source(finding=finding, source=ref)
+            services.finding_add_source(finding=finding, source=ref, by=tenant_a.consultant)
     with pytest.raises(ValidationError, match="autre commune"):
         services.finding_create(
             mission=tenant_a.mission, by=None, statement="x", sources=[SourceRef(SourceKind.CARD, foreign_card)]
@@ -260,7 +262,7 @@ def test_merge_is_atomic(tenant_a, monkeypatch):
 
     monkeypatch.setattr(Finding.objects.filter(merged_into__isnull=False).__class__, "update", boom)
     with pytest.raises(RuntimeError):
-        services.finding_merge(findings=[one, two], keep=one)
+        services.finding_merge(findings=[one, two], keep=one, by=tenant_a.consultant)
     two.refresh_from_db()
     assert two.status == "open"
     assert two.sources.count() == 1
@@ -277,7 +279,7 @@ def test_findings_from_the_workshop_top_n_are_created_once(client, tenant_a):
     assert {f.sources.get().card for f in Finding.objects.all()} == set(cards)
     # One click on a card whose finding exists: no duplicate, even after a merge.
     first, second = Finding.objects.order_by("pk")[:2]
-    services.finding_merge(findings=[first, second], keep=second)
+    services.finding_merge(findings=[first, second], keep=second, by=tenant_a.consultant)
     response = client.post(url("finding-from-card", tenant_a, workshop_id=workshop.pk, card_id=cards[0].pk))
     assert response.url == url("finding-detail", tenant_a, finding_id=second.pk)
     assert Finding.objects.count() == 5
@@ -418,3 +420,18 @@ def test_a_source_of_another_mission_of_the_same_commune_is_refused(tenant_a):
         services.finding_create(
             mission=tenant_a.mission, by=None, statement="x", sources=[SourceRef(SourceKind.CARD, card)]
         )
+
+
+def test_the_source_picker_dates_interviews_in_brussels_time(client, tenant_a):
+    """An interview at 23:30 UTC on 14 March is on the 15th in Belgium: the picker says 15/03/2026."""
+    interview = InterviewFactory(
+        mission=tenant_a.mission,
+        scheduled_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC),
+        interviewer=tenant_a.consultant,
+    )
+    IntervieweeFactory(interview=interview, name="Paul Lambert")
+    finding = FindingFactory(mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    page = client.get(url("finding-detail", tenant_a, finding_id=finding.pk)).content.decode()
+    assert "15/03/2026 — Paul Lambert" in page
+    assert "14/03/2026" not in page

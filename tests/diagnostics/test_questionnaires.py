@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Answer, Question, Questionnaire, QuestionType, Response
-from tests.diagnostics.factories import CampaignFactory, QuestionFactory, full_questionnaire
+from tests.diagnostics.factories import CampaignFactory, QuestionFactory, QuestionnaireFactory, full_questionnaire
 
 
 def url(name, tenant, *args):
@@ -229,3 +229,27 @@ def test_drag_and_drop_order_is_saved_and_a_foreign_order_refused(client, tenant
     assert "ne correspond pas" in refused.content.decode()
     assert list(section.questions.values_list("pk", flat=True)) == list(reversed(ids))
     assert client.post(reorder, {"order": "a,b"}, HTTP_HX_REQUEST="true").status_code == 200
+
+
+def _campaigns(mission, n):
+    questionnaire = QuestionnaireFactory(mission=mission)
+    for _i in range(n):
+        CampaignFactory(questionnaire=questionnaire, audience="staff")
+        CampaignFactory(questionnaire=questionnaire, audience="college")
+
+
+@pytest.mark.parametrize("role", ["staff", "college"])
+def test_questionnaire_list_of_staff_and_college_costs_the_same_for_2_or_16_campaigns(
+    client, tenant_a, role, django_assert_num_queries
+):
+    """Which campaigns a member answers is read from loaded rows, not one query per campaign."""
+    client.force_login(getattr(tenant_a, role))
+    page = url("questionnaire-list", tenant_a)
+    client.get(page)
+    counts = []
+    for n in (1, 7):
+        _campaigns(tenant_a.mission, n)
+        with django_assert_num_queries(6 if role == "staff" else 7) as ctx:  # the Collège also reads results
+            assert client.get(page).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
