@@ -1,5 +1,26 @@
-"""Tables of the roadmap, one module per subdomain (sheets; scoring and funding come next to it)."""
+"""Tables of the roadmap, one module per subdomain (sheets, their budget, funding, risks and indicators, the
+library of sheet templates; scoring next to them)."""
 
-from roadmap.models.sheets import ProjectSheet, ProjectSheetQuerySet, SheetStatus
+from roadmap.models.budget import BudgetCategory, BudgetKind, BudgetLine
+from roadmap.models.funding import FundingCall, FundingLine, FundingSource, FundingStatus
+from roadmap.models.library import SheetTemplate
+from roadmap.models.outcomes import Likelihood, SheetIndicator, SheetRisk
+from roadmap.models.sheets import STATUS_TRANSITIONS, ProjectSheet, ProjectSheetQuerySet, SheetStatus
 
-__all__ = ["ProjectSheet", "ProjectSheetQuerySet", "SheetStatus"]
+__all__ = [
+    "STATUS_TRANSITIONS",
+    "BudgetCategory",
+    "BudgetKind",
+    "BudgetLine",
+    "FundingCall",
+    "FundingLine",
+    "FundingSource",
+    "FundingStatus",
+    "Likelihood",
+    "ProjectSheet",
+    "ProjectSheetQuerySet",
+    "SheetIndicator",
+    "SheetRisk",
+    "SheetStatus",
+    "SheetTemplate",
+]
