@@ -1,11 +1,25 @@
 from django.urls import path
 
 from roadmap import views
-from roadmap.views import reports
+from roadmap.views import library, reports, sheets
 
 app_name = "roadmap"
+
+SHEET = "fiches/<int:sheet_id>/"
+TEMPLATE = "modeles/<int:template_id>/"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("rapports/", reports.reports, name="reports"),
+    path("fiches/", sheets.sheet_list, name="sheet-list"),
+    path("fiches/nouvelle/", sheets.sheet_create, name="sheet-create"),
+    path("fiches/depuis-constat/<int:finding_id>/", sheets.sheet_from_finding, name="sheet-from-finding"),
+    path(SHEET, sheets.sheet_detail, name="sheet-detail"),
+    path(SHEET + "modifier/", sheets.sheet_edit, name="sheet-edit"),
+    path(SHEET + "statut/", sheets.sheet_status, name="sheet-status"),
+    path(SHEET + "dupliquer/", sheets.sheet_duplicate, name="sheet-duplicate"),
+    path(SHEET + "modele/", library.sheet_save_template, name="sheet-save-template"),
+    path("modeles/", library.template_list, name="template-list"),
+    path(TEMPLATE + "utiliser/", library.sheet_from_template, name="sheet-from-template"),
+    path(TEMPLATE + "supprimer/", library.template_delete, name="template-delete"),
 ]

@@ -32,6 +32,9 @@ URL_KWARGS = {
     "source_id": lambda tenant: _findings(tenant)["source"].pk,
     # Export jobs (tests/territoire/factories.py): asked by the commune's consultant.
     "job_id": lambda tenant: _export_job(tenant).pk,
+    # Roadmap (tests/roadmap/factories.py): a sheet with its lines; a template saved by the tenant's consultant.
+    "sheet_id": lambda tenant: _roadmap(tenant)["sheet"].pk,
+    "template_id": lambda tenant: _roadmap(tenant)["template"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -126,3 +129,9 @@ def _findings(tenant):
     from tests.diagnostics.factories_findings import finding_objects
 
     return finding_objects(tenant)
+
+
+def _roadmap(tenant):
+    from tests.roadmap.factories import roadmap_objects
+
+    return roadmap_objects(tenant)

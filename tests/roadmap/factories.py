@@ -1,8 +1,22 @@
-"""Factories of the roadmap's tables (project sheets; scoring and funding add theirs here)."""
+"""Factories of the roadmap's tables (project sheets, their lines, funding calls, templates; scoring adds its own)."""
+
+from decimal import Decimal
 
 import factory
 
-from roadmap.models import ProjectSheet, SheetStatus
+from roadmap.models import (
+    BudgetCategory,
+    BudgetKind,
+    BudgetLine,
+    FundingCall,
+    FundingLine,
+    FundingSource,
+    ProjectSheet,
+    SheetIndicator,
+    SheetRisk,
+    SheetStatus,
+    SheetTemplate,
+)
 from tests.factories import MissionFactory
 
 
@@ -15,3 +29,79 @@ class ProjectSheetFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"FP-{n + 1:02d}")
     title = factory.Sequence(lambda n: f"Projet {n + 1}")
     status = SheetStatus.PROPOSED
+
+
+class BudgetLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    sheet = factory.SubFactory(ProjectSheetFactory)
+    label = factory.Sequence(lambda n: f"Dépense {n}")
+    category = BudgetCategory.DEVELOPMENT
+    kind = BudgetKind.INVESTMENT
+    amount = Decimal("10000.00")
+
+    class Params:
+        running = factory.Trait(kind=BudgetKind.RUNNING, category=BudgetCategory.LICENCES)
+
+
+class FundingCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingCall
+
+    name = factory.Sequence(lambda n: f"Appel {n}")
+    funder = "Wallonie"
+    rate = Decimal("50.00")
+    minimum_cost = None
+    ceiling = None
+    eligible_themes = factory.LazyFunction(list)
+    deadline = None
+
+
+class FundingLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FundingLine
+
+    sheet = factory.SubFactory(ProjectSheetFactory)
+    source = FundingSource.OWN_FUNDS
+    amount = Decimal("1000.00")
+
+    class Params:
+        of_call = factory.Trait(source=FundingSource.CALL, amount=None, call=factory.SubFactory(FundingCallFactory))
+
+
+class SheetTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SheetTemplate
+
+    name = factory.Sequence(lambda n: f"Modèle {n}")
+    theme = "mobility"
+    content = factory.LazyFunction(
+        lambda: {
+            "context": "Contexte du modèle",
+            "budget": [
+                {
+                    "label": "Application",
+                    "category": "development",
+                    "kind": "investment",
+                    "amount": "5000.00",
+                    "vat_rate": "21.00",
+                }
+            ],
+            "risks": [{"risk": "Retard", "likelihood": "low", "mitigation": ""}],
+            "indicators": [{"indicator": "Usagers", "target": "100", "unit": "personnes"}],
+        }
+    )
+
+
+def roadmap_objects(tenant) -> dict:
+    """A sheet with a line of each kind in the tenant's mission and a template of its consultant (isolation crawler)."""
+    cache = tenant.__dict__.setdefault("_roadmap", {})
+    if not cache:
+        sheet = ProjectSheetFactory(mission=tenant.mission, title=f"Fiche de {tenant.commune.name}")
+        BudgetLineFactory(sheet=sheet, label=f"Budget de {tenant.commune.name}")
+        FundingLineFactory(sheet=sheet)
+        SheetRisk.objects.create(sheet=sheet, risk=f"Risque de {tenant.commune.name}")
+        SheetIndicator.objects.create(sheet=sheet, indicator="Usagers", target="10")
+        cache.update(sheet=sheet, template=SheetTemplateFactory(owner=tenant.consultant))
+    return cache
