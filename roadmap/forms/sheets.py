@@ -6,6 +6,7 @@ needs several rows at once (prerequisite cycles, funding above the cost).
 """
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,6 +52,13 @@ def pst_links_queryset(commune):
         .select_related("pst")
         .order_by("pst", "position")
     )
+
+
+def not_negative(field, message) -> None:
+    """Refuse a negative value in the form with a plain French message (the model's validator, run after the
+    form's, would say « Assurez-vous que cette valeur est supérieure ou égale à 0 »)."""
+    field.validators.append(MinValueValidator(0))
+    field.error_messages["min_value"] = message
 
 
 class SheetForm(forms.ModelForm):
@@ -104,7 +112,7 @@ class SheetForm(forms.ModelForm):
             self.fields[name].required = False
             self.fields[name].error_messages["invalid_choice"] = message
         for name in ("fte_internal", "fte_external"):
-            self.fields[name].error_messages["min_value"] = _("Un nombre d'ETP ne peut pas être négatif.")
+            not_negative(self.fields[name], _("Un nombre d'ETP ne peut pas être négatif."))
 
 
 class LineForm(forms.ModelForm):
@@ -119,8 +127,6 @@ class LineForm(forms.ModelForm):
                 field.widget.attrs["class"] = "form-select form-select-sm"
             else:
                 field.widget.attrs["class"] = "form-control form-control-sm"
-            if self.errors.get(name):
-                field.widget.attrs["class"] += " is-invalid"
             field.widget.attrs["aria-label"] = field.label
 
 
@@ -131,8 +137,8 @@ class BudgetLineForm(LineForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["amount"].error_messages["min_value"] = NEGATIVE
-        self.fields["vat_rate"].error_messages["min_value"] = _("Un taux de TVA ne peut pas être négatif.")
+        not_negative(self.fields["amount"], NEGATIVE)
+        not_negative(self.fields["vat_rate"], _("Un taux de TVA ne peut pas être négatif."))
 
 
 class FundingLineForm(LineForm):
@@ -144,7 +150,7 @@ class FundingLineForm(LineForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["call"].queryset = FundingCall.objects.order_by("name")
-        self.fields["amount"].error_messages["min_value"] = NEGATIVE
+        not_negative(self.fields["amount"], NEGATIVE)
 
     def clean(self):
         data = super().clean()
@@ -192,7 +198,7 @@ def formset_rows(formset) -> list[tuple]:
     for form in formset.forms:
         if not form.has_changed() and not form.instance.pk:
             continue
-        data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        data = {name: form.cleaned_data.get(name) for name in form._meta.fields if name not in ("id", "sheet")}
         rows.append((form.instance if form.instance.pk else None, data, formset._should_delete_form(form)))
     return rows
 
