@@ -54,6 +54,15 @@ def pst_links_queryset(commune):
     )
 
 
+def localized_decimals(form) -> None:
+    """Decimal fields read « 0,5 » and « 89 000,50 » as French users type them."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DecimalField):
+            field.localize = True
+            field.widget = forms.TextInput(attrs={**field.widget.attrs, "inputmode": "decimal"})
+            field.widget.is_localized = True
+
+
 def not_negative(field, message) -> None:
     """Refuse a negative value in the form with a plain French message (the model's validator, run after the
     form's, would say « Assurez-vous que cette valeur est supérieure ou égale à 0 »)."""
@@ -88,6 +97,7 @@ class SheetForm(forms.ModelForm):
     def __init__(self, *args, mission, **kwargs):
         super().__init__(*args, **kwargs)
         self.mission = mission
+        localized_decimals(self)
         self.fields["findings"].queryset = Finding.objects.open().filter(mission=mission).order_by("statement")
         self.fields["pst_links"].queryset = pst_links_queryset(mission.commune)
         self.fields["pst_links"].label_from_instance = lambda node: f"{node.get_level_display()} — {node}"
@@ -120,6 +130,7 @@ class LineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        localized_decimals(self)
         for name, field in self.fields.items():
             if name == "DELETE":
                 field.widget.attrs["class"] = "form-check-input"
