@@ -95,7 +95,7 @@ class SheetTemplateFactory(factory.django.DjangoModelFactory):
 
 
 def roadmap_objects(tenant) -> dict:
-    """A sheet with a line of each kind in the tenant's mission and a template of its consultant (isolation crawler)."""
+    """A sheet with a line of each kind in the mission and a template of its consultant (isolation crawler)."""
     cache = tenant.__dict__.setdefault("_roadmap", {})
     if not cache:
         sheet = ProjectSheetFactory(mission=tenant.mission, title=f"Fiche de {tenant.commune.name}")
