@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from roadmap.models import FundingCall, SheetTemplate
@@ -8,6 +10,7 @@ from roadmap.models import FundingCall, SheetTemplate
 class FundingCallAdmin(SimpleHistoryAdmin):
     list_display = ("name", "funder", "rate", "minimum_cost", "ceiling", "deadline")
     search_fields = ("name", "funder")
+    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
 @admin.register(SheetTemplate)

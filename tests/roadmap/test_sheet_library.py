@@ -84,3 +84,22 @@ def test_an_empty_template_name_is_refused(client, tenant_a):
     response = client.post(_url(tenant_a.mission, f"fiches/{sheet.pk}/modele/"), {"name": ""}, follow=True)
     assert "Donnez un nom au modèle" in response.content.decode()
     assert not SheetTemplate.objects.filter(owner=tenant_a.consultant).exists()
+
+
+def test_platform_admin_edits_funding_calls_and_templates(client, db):
+    from django.urls import reverse
+
+    from roadmap.models import FundingCall
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(superuser=True))
+    call = FundingCall.objects.get(name="Territoire intelligent 2019")
+    assert client.get(reverse("admin:roadmap_fundingcall_changelist")).status_code == 200
+    assert client.get(reverse("admin:roadmap_fundingcall_change", args=[call.pk])).status_code == 200
+    assert client.get(reverse("admin:roadmap_sheettemplate_changelist")).status_code == 200
+
+
+def test_a_consultant_has_no_admin_for_funding_calls(client, tenant_a):
+    client.force_login(tenant_a.consultant)
+    response = client.get("/admin/roadmap/fundingcall/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
