@@ -17,6 +17,7 @@ urlpatterns = [
     path(SHEET, sheets.sheet_detail, name="sheet-detail"),
     path(SHEET + "modifier/", sheets.sheet_edit, name="sheet-edit"),
     path(SHEET + "statut/", sheets.sheet_status, name="sheet-status"),
+    path(SHEET + "historique/", sheets.sheet_history, name="sheet-history"),
     path(SHEET + "dupliquer/", sheets.sheet_duplicate, name="sheet-duplicate"),
     path(SHEET + "modele/", library.sheet_save_template, name="sheet-save-template"),
     path("modeles/", library.template_list, name="template-list"),

@@ -156,7 +156,9 @@ class FundingLineForm(LineForm):
     class Meta:
         model = FundingLine
         fields = ["source", "call", "label", "amount", "status"]
-        help_texts = {"amount": gettext_lazy("Pour un appel à projets, le subside est calculé.")}
+        help_texts = {
+            "amount": gettext_lazy("Pour un appel à projets, laissez vide : le subside est calculé (taux, plafond).")
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -117,7 +117,8 @@ class FundingLine(models.Model):
         verbose_name=_("appel à projets"),
     )
     label = models.CharField(_("précision"), max_length=200, blank=True)
-    # Typed for own funds and other subsidies; for a call, the computed (capped) subsidy is what counts.
+    # Typed for own funds and other subsidies; for a call, empty means "what the call grants" (computed,
+    # capped), and a typed amount may only be lower.
     amount = models.DecimalField(
         _("montant demandé (€)"),
         max_digits=12,

@@ -5,7 +5,8 @@ the sheet page and the edit form's checks use the same arithmetic. Amounts are `
 VAT (HTVA): the base calls compute their subsidy on; the investment including VAT is shown beside.
 
 * investment = Σ investment lines; running = Σ yearly running lines;
-* a funding line of a call counts the call's subsidy: rate × investment, capped by the call's ceiling;
+* a funding line of a call counts the call's subsidy: rate × investment, capped by the call's ceiling, or
+  the amount typed when it is lower (a commune may ask for less; never more: that is refused);
   another subsidy counts its typed amount; own funds are not a subsidy; a refused line counts for nothing;
 * net cost to the commune = investment − subsidies.
 """
@@ -32,6 +33,7 @@ class FundingAmount:
     line: object
     amount: Decimal  # what the line brings (the capped subsidy for a call)
     uncapped: Decimal | None = None  # for a call: rate × cost before the ceiling
+    possible: Decimal | None = None  # for a call: the most it grants (rate × cost, capped)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ def funding_amount(line, investment: Decimal) -> FundingAmount:
     if line.status == FundingStatus.REFUSED:
         return FundingAmount(line, ZERO)
     if line.source == FundingSource.CALL and line.call is not None:
-        return FundingAmount(line, line.call.subsidy_for(investment), line.call.uncapped_subsidy(investment))
+        possible = line.call.subsidy_for(investment)
+        asked = possible if line.amount is None else min(line.amount, possible)
+        return FundingAmount(line, asked, line.call.uncapped_subsidy(investment), possible)
     return FundingAmount(line, line.amount or ZERO)
 
 
@@ -84,14 +88,33 @@ def sheet_costs(budget_lines: Iterable, funding_lines: Iterable) -> SheetCosts:
     )
 
 
-def over_funding_error(costs: SheetCosts) -> str | None:
-    """The French refusal when the funding lines bring more than the investment costs, else None."""
+def funding_errors(costs: SheetCosts) -> list[str]:
+    """The French refusals: a call asked for more than it grants; funding above 100 % of the investment."""
+    errors = []
+    for item in costs.funding:
+        line = item.line
+        if item.possible is not None and line.amount is not None and line.amount > item.possible:
+            errors.append(
+                _(
+                    "« %(call)s » : le montant demandé (%(asked)s) dépasse ce que l'appel accorde "
+                    "(%(rate)s %% du coût, plafonné : %(possible)s)."
+                )
+                % {
+                    "call": line.call,
+                    "asked": _euros(line.amount),
+                    "rate": number_format(line.call.rate, use_l10n=True),
+                    "possible": _euros(item.possible),
+                }
+            )
     if costs.funded > costs.investment:
-        return _(
-            "Le financement (%(funded)s) dépasse 100 %% du coût d'investissement (%(cost)s) : "
-            "réduisez un montant ou ajoutez la dépense manquante au budget."
-        ) % {"funded": _euros(costs.funded), "cost": _euros(costs.investment)}
-    return None
+        errors.append(
+            _(
+                "Le financement (%(funded)s) dépasse 100 %% du coût d'investissement (%(cost)s) : "
+                "réduisez un montant ou ajoutez la dépense manquante au budget."
+            )
+            % {"funded": _euros(costs.funded), "cost": _euros(costs.investment)}
+        )
+    return errors
 
 
 def funding_warnings(costs: SheetCosts, *, theme: str, today: date) -> list[str]:

@@ -23,7 +23,7 @@ from roadmap.models import (
     SheetStatus,
 )
 from roadmap.ranking import RankingError, check_prerequisites
-from roadmap.selectors.costs import over_funding_error, sheet_costs
+from roadmap.selectors.costs import funding_errors, sheet_costs
 
 logger = logging.getLogger(__name__)
 
@@ -130,9 +130,9 @@ def _check_funding(sheet) -> None:
     costs = sheet_costs(
         BudgetLine.objects.filter(sheet=sheet), FundingLine.objects.filter(sheet=sheet).select_related("call")
     )
-    error = over_funding_error(costs)
-    if error:
-        raise ValidationError(error)
+    errors = funding_errors(costs)
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from diagnostics.models import Finding
 from roadmap.forms.sheets import SHEET_FIELDS, SHEET_RELATIONS, SheetForm, StatusForm, TemplateForm, formset_rows
 from roadmap.forms.sheets import line_formsets as build_formsets
-from roadmap.models import ProjectSheet, SheetStatus
+from roadmap.models import BudgetLine, FundingLine, ProjectSheet, SheetIndicator, SheetRisk, SheetStatus
 from roadmap.selectors.costs import funding_warnings, sheet_costs
 from roadmap.selectors.sheets import money_prefetch, sheet_rows
 from roadmap.services import sheets as services
-from territoire import access
+from territoire import access, history
 from territoire.models import SmartTheme
 
 
@@ -162,3 +162,24 @@ def sheet_from_finding(request, mission_id, finding_id):
     sheet = services.sheet_create_from_finding(finding=finding, by=request.user)
     messages.success(request, _("Fiche %(code)s créée à partir du constat : complétez-la.") % {"code": sheet.code})
     return redirect("roadmap:sheet-edit", mission_id, sheet.pk)
+
+
+def _history_subject(record) -> str:
+    if record.instance_type is ProjectSheet:
+        return _("Fiche")
+    return f"{record.instance_type._meta.verbose_name.capitalize()} : {record.instance}"
+
+
+def sheet_history(request, mission_id, sheet_id):
+    """Who changed the sheet (status included) and its lines, when, and what. Every member reads it."""
+    sheet = _sheet(request, mission_id, sheet_id, perm=access.can_view)
+    lines = (BudgetLine, FundingLine, SheetRisk, SheetIndicator)
+    records = [
+        *ProjectSheet.history.filter(id=sheet.pk).select_related("history_user"),
+        *(r for model in lines for r in model.history.filter(sheet_id=sheet.pk).select_related("history_user")),
+    ]
+    return render(
+        request,
+        "roadmap/sheets/history.html",
+        {"mission": sheet.mission, "sheet": sheet, "entries": history.entries(records, subject=_history_subject)},
+    )

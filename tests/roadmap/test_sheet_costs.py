@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from roadmap.models import BudgetLine, FundingCall, FundingLine, ProjectSheet
-from roadmap.selectors.costs import funding_warnings, over_funding_error, sheet_costs
+from roadmap.selectors.costs import funding_errors, funding_warnings, sheet_costs
 from tests.roadmap.factories import BudgetLineFactory, FundingCallFactory, FundingLineFactory, ProjectSheetFactory
 from tests.roadmap.sheet_forms import HANNUT_BUDGET, sheet_post
 
@@ -61,7 +61,7 @@ def test_a_refused_line_brings_nothing_and_own_funds_are_not_a_subsidy(tenant_a)
     FundingLineFactory(sheet=sheet, amount=Decimal("300"))
     costs = _costs(sheet)
     assert (costs.subsidies, costs.own_funds, costs.net) == (Decimal("0.00"), Decimal("300"), Decimal("1000.00"))
-    assert over_funding_error(costs) is None
+    assert funding_errors(costs) == []
 
 
 def test_the_seeded_calls_are_there():
@@ -117,3 +117,18 @@ def test_create_with_hannut_lines_through_the_form(client, tenant_a):
         Decimal("85000.00"),
     )
     assert sheet.history.first().history_user == tenant_a.consultant
+
+
+def test_a_call_line_may_ask_less_never_more_than_the_call_grants(client, tenant_a):
+    call = FundingCallFactory(name="Appel plafonné", rate=Decimal("50"), ceiling=Decimal("60000"))
+    client.force_login(tenant_a.consultant)
+    url = f"/missions/{tenant_a.mission.pk}/feuille-de-route/fiches/nouvelle/"
+    data = sheet_post(budget=HANNUT_BUDGET, funding=[{"source": "call", "call": str(call.pk), "amount": "70000"}])
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "dépasse ce que l" in response.content.decode() and "Appel plafonné" in response.content.decode()
+    assert not ProjectSheet.objects.filter(mission=tenant_a.mission).exists()
+    data = sheet_post(budget=HANNUT_BUDGET, funding=[{"source": "call", "call": str(call.pk), "amount": "40000"}])
+    assert client.post(url, data).status_code == 302
+    costs = _costs(ProjectSheet.objects.get(mission=tenant_a.mission))
+    assert (costs.subsidies, costs.net) == (Decimal("40000.00"), Decimal("130000.00"))

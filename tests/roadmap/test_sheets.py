@@ -215,3 +215,34 @@ def test_duplicate_copies_lines_under_a_new_code_as_draft(client, tenant_a):
     assert copy.funding_lines.get().call_id == sheet.funding_lines.get().call_id
     assert copy.findings.count() == 1
     assert sheet.budget_lines.count() == 1
+
+
+def test_the_history_shows_the_status_change_and_its_author(client, tenant_a, tenant_b):
+    sheet = ProjectSheetFactory(mission=tenant_a.mission, status=SheetStatus.DRAFT)
+    BudgetLineFactory(sheet=sheet, label="Application")
+    tenant_a.consultant.first_name, tenant_a.consultant.last_name = "Anne", "Conseil"
+    tenant_a.consultant.save()
+    client.force_login(tenant_a.consultant)
+    client.post(_url(tenant_a, f"fiches/{sheet.pk}/statut/"), {"status": "proposed"})
+    client.force_login(tenant_a.college)
+    page = client.get(_url(tenant_a, f"fiches/{sheet.pk}/historique/")).content.decode()
+    assert "Anne Conseil" in page and "Proposée" in page and "Brouillon" in page
+    assert "Application" in page
+    client.force_login(tenant_b.consultant)
+    assert client.get(_url(tenant_a, f"fiches/{sheet.pk}/historique/")).status_code == 404
+
+
+def test_history_query_count_is_constant(client, tenant_a, django_assert_max_num_queries):
+    sheet = ProjectSheetFactory(mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    url = _url(tenant_a, f"fiches/{sheet.pk}/historique/")
+    client.get(url)
+    BudgetLineFactory(sheet=sheet)
+    FundingLineFactory(sheet=sheet, of_call=True)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(8):
+        BudgetLineFactory(sheet=sheet)
+        FundingLineFactory(sheet=sheet, of_call=True)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
