@@ -1,16 +1,44 @@
 from django import forms
 from django.contrib import admin
-from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from roadmap.models import FundingCall, SheetTemplate
+from territoire.models import SmartTheme
+
+
+class FundingCallForm(forms.ModelForm):
+    """Eligible themes as boxes to tick rather than JSON to type."""
+
+    eligible_themes = forms.MultipleChoiceField(
+        label=_("thèmes éligibles"),
+        choices=SmartTheme.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Aucun coché : tous les thèmes."),
+    )
+    url = forms.URLField(label=_("lien"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = FundingCall
+        fields = [
+            "name",
+            "funder",
+            "rate",
+            "minimum_cost",
+            "ceiling",
+            "eligible_themes",
+            "eligible_bodies",
+            "deadline",
+            "url",
+        ]
 
 
 @admin.register(FundingCall)
 class FundingCallAdmin(SimpleHistoryAdmin):
+    form = FundingCallForm
     list_display = ("name", "funder", "rate", "minimum_cost", "ceiling", "deadline")
     search_fields = ("name", "funder")
-    formfield_overrides = {models.URLField: {"form_class": forms.URLField, "assume_scheme": "https"}}
 
 
 @admin.register(SheetTemplate)

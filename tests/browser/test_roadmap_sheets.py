@@ -51,3 +51,8 @@ def test_consultant_builds_a_sheet_from_a_finding(page, live_server, login, scre
     screenshot("roadmap-sheet")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("roadmap-sheet-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("link", name="Fiches projets").click()
+    expect(page.get_by_role("cell", name="85 000,00 €")).to_be_visible()
+    assert_accessible()
+    screenshot("roadmap-sheets-list")

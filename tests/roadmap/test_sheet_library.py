@@ -97,6 +97,12 @@ def test_platform_admin_edits_funding_calls_and_templates(client, db):
     assert client.get(reverse("admin:roadmap_fundingcall_changelist")).status_code == 200
     assert client.get(reverse("admin:roadmap_fundingcall_change", args=[call.pk])).status_code == 200
     assert client.get(reverse("admin:roadmap_sheettemplate_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:roadmap_fundingcall_add"),
+        {"name": "Appel vélo", "funder": "Wallonie", "rate": "80", "eligible_themes": ["mobility"], "url": ""},
+    )
+    assert response.status_code == 302
+    assert FundingCall.objects.get(name="Appel vélo").eligible_themes == ["mobility"]
 
 
 def test_a_consultant_has_no_admin_for_funding_calls(client, tenant_a):
