@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from territoire.celery import app
-from territoire.models import ExportJob, PSTImport
+from territoire.models import Commune, ExportJob, PSTImport
 from territoire.tasks import selfcheck_task
 from tests.conftest import FIXTURES, running_worker
 from tests.exports import download_export
@@ -239,6 +239,23 @@ def test_nothing_in_the_bucket_is_public(s3_endpoint, bucket):
     assert int(query["Expires"][0]) - time.time() <= 61
     with urllib.request.urlopen(signed, timeout=10) as response:
         assert response.read() == b"budget;1500"
+
+
+def test_a_backup_of_the_bucket_is_restored_into_an_emptied_bucket(
+    transactional_db, client, tenant_a, settings, s3_endpoint, bucket, tmp_path
+):
+    from tests.territoire.test_backup import assert_all_back, backup, make_data, restore
+
+    pst_import = make_data(client, tenant_a)
+    archive = tmp_path / "sauvegarde.tar"
+    assert "2 fichier(s)" in backup(archive)
+    Commune.objects.all().delete()
+    for key in bucket_keys(s3_endpoint, bucket):
+        s3_client(s3_endpoint).delete_object(Bucket=bucket, Key=key)
+    restore(archive, "--noinput")
+    assert_all_back(client, tenant_a, pst_import)
+    assert len(bucket_keys(s3_endpoint, bucket)) == 2
+    assert nothing_on_disk(settings)
 
 
 # --- A real worker on the bucket ----------------------------------------------------------------
