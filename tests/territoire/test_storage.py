@@ -139,18 +139,20 @@ def test_without_a_bucket_files_stay_in_the_media_folder():
 
 
 def test_pdf_rendering_has_its_own_queue_and_short_tasks_the_default_one(settings):
+    # A test worker may have pointed both queues at private names: read them where the router does.
+    pdf_queue, default_queue = app.conf.pdf_queue, app.conf.task_default_queue
+    assert pdf_queue != default_queue
+    assert settings.CELERY_PDF_QUEUE == f"{settings.CELERY_TASK_DEFAULT_QUEUE}-pdf"
     route = app.amqp.router.route
-    assert route({}, "territoire.selfcheck")["queue"].name == app.conf.pdf_queue == settings.CELERY_PDF_QUEUE
-    for name in ("roadmap.report_render", "projects.render_award"):
-        assert route({}, name)["queue"].name == settings.CELERY_PDF_QUEUE
+    for name in ("territoire.selfcheck", "roadmap.report_render", "projects.render_award"):
+        assert route({}, name)["queue"].name == pdf_queue, name
     for name in (
         "territoire.export_run",
         "territoire.pst_import_analyse",
         "diagnostics.invitations_send",
         "x.renderer",
     ):
-        assert route({}, name)["queue"].name == app.conf.task_default_queue == settings.CELERY_TASK_DEFAULT_QUEUE
-    assert settings.CELERY_PDF_QUEUE != settings.CELERY_TASK_DEFAULT_QUEUE
+        assert route({}, name)["queue"].name == default_queue, name
 
 
 # --- Every file through the bucket --------------------------------------------------------------
@@ -261,7 +263,7 @@ def test_a_backup_of_the_bucket_is_restored_into_an_emptied_bucket(
 # --- A real worker on the bucket ----------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_s3(django_db_setup, django_db_blocker, tmp_path_factory, s3_endpoint):
     """With REDIS_URL: a worker process whose settings name the bucket, as on another machine.
 
