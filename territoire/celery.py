@@ -13,6 +13,21 @@ app = Celery("territoire")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Tasks that render PDFs (WeasyPrint: seconds of CPU, hundreds of MB) besides those whose name has the
+# word "render" (``roadmap.report_render``, ``projects.render_award``).
+PDF_TASKS = {"territoire.selfcheck"}
+
+
+def route_task(name, args, kwargs, options, task=None, **kw):
+    """PDF rendering goes to the ``pdf`` queue (its own worker); mails and short tasks to the default one.
+
+    Read when each task is sent, so that a test worker on private queues gets them all.
+    """
+    if name in PDF_TASKS or "render" in name.rpartition(".")[2].split("_"):
+        return {"queue": app.conf.pdf_queue}
+    return None
+
+
 task_log = logging.getLogger("territoire.task")
 _started: dict[str, float] = {}
 

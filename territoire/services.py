@@ -76,14 +76,30 @@ def mission_set_phase(*, mission: Mission, phase: str, by: AbstractBaseUser) -> 
     return mission
 
 
+SELFCHECK_PDF = "selfcheck/selfcheck.pdf"
+
+
 def platform_selfcheck() -> dict:
-    """Count communes and render a one-page PDF: what a worker needs to do its real jobs."""
+    """Count communes, render a one-page PDF and store it: what a worker needs to do its real jobs.
+
+    The PDF goes through the storage API like every report (a local folder or the bucket): the web
+    process reads it back from ``pdf_name``, which proves both share the files. Each run replaces it.
+    """
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
     from weasyprint import HTML
 
     from territoire.models import Commune
 
     pdf = HTML(string="<h1>Territoire</h1><p>Vérification du moteur PDF.</p>").write_pdf()
-    return {"communes": Commune.objects.count(), "pdf_bytes": len(pdf), "pdf_magic": pdf[:5].decode("ascii")}
+    default_storage.delete(SELFCHECK_PDF)
+    name = default_storage.save(SELFCHECK_PDF, ContentFile(pdf))
+    return {
+        "communes": Commune.objects.count(),
+        "pdf_bytes": len(pdf),
+        "pdf_magic": pdf[:5].decode("ascii"),
+        "pdf_name": name,
+    }
 
 
 # --- PST ----------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ _OUR_PREFIXES = (
     "SITE_",
     "LOG_",
     "DEFAULT_FROM",
+    "AWS_",
 )
 
 env = environ.Env()
@@ -266,8 +267,37 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploaded and generated files (PSTs, logos, exports, reports) go through Django's storage API only,
+# never a path: with AWS_STORAGE_BUCKET_NAME they live in an S3-compatible bucket that web and workers
+# on several machines share, else in MEDIA_ROOT. The bucket stays private (no ACL, signed URLs only) and
+# downloads stream through the views that check the commune (see README, "Plusieurs machines").
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Unset: AWS itself; else the address of a compatible store (MinIO, Scaleway, OVH, Ceph...).
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            # Unset keys: boto3 looks further (instance role, ~/.aws); never written in the code.
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_LOCATION", default=""),
+            # "path" for stores that do not answer on <bucket>.<host> (MinIO on its own address).
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            # A file read back (a 25 MB PST, a large export) spills to a temporary file past 5 MB.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -300,6 +330,11 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="territoire")
+# PDF rendering is slow and takes memory: its own queue and its own worker (one process, recycled), so
+# that mails, PST analyses and exports on the default queue never wait behind a report.
+CELERY_PDF_QUEUE = env.str("CELERY_PDF_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}-pdf")
+# A function, not a table: it reads the queue names when a task is sent (territoire/celery.py).
+CELERY_TASK_ROUTES = ["territoire.celery.route_task"]
 CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # Acks late so a task whose worker dies is redelivered; the visibility timeout must outlast the

@@ -3,6 +3,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -23,15 +24,16 @@ FIXTURES = ROOT / "tests" / "fixtures"
 def _tasks_in_process(request):
     """Tasks run eagerly in the test process (mails land in mail.outbox), even when REDIS_URL is set.
 
-    Tests that ask for the ``celery_worker`` fixture get the real worker process instead: that is
-    where CI proves the production path.
+    Tests that ask for the ``celery_worker`` fixture (or a ``celery_worker_*`` variant) get the real
+    worker process instead: that is where CI proves the production path.
     """
     from django.conf import settings
 
     from territoire.celery import app
 
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = not (settings.REDIS_URL and "celery_worker" in request.fixturenames)
+    wants_worker = any(name.startswith("celery_worker") for name in request.fixturenames)
+    app.conf.task_always_eager = not (settings.REDIS_URL and wants_worker)
     yield
     app.conf.task_always_eager = previous
 
@@ -40,8 +42,10 @@ def _tasks_in_process(request):
 def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Files on disk even when the environment names a bucket; tests/territoire/test_storage.py runs S3.
     settings.STORAGES = {
         **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
@@ -103,26 +107,20 @@ def _worker_database_url(test_db_name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{test_db_name}"))
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Start ``celery worker`` as a separate process on the test database and a private queue.
-
-    Without REDIS_URL, tasks run eagerly in-process and this fixture yields None. Tests that use
-    it must commit their data (``transactional_db``) so the worker's connection sees it.
-    """
-    from django.conf import settings
+@contextmanager
+def running_worker(log_dir: Path, **extra_env):
+    """Start ``celery worker`` as a separate process on the test database and private queues (the
+    default one and its ``-pdf`` twin); this process sends its tasks there until the block ends."""
     from django.db import connection
 
     from territoire.celery import app
 
-    if not settings.REDIS_URL:
-        yield None
-        return
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "CELERY_QUEUE": queue}
+    pdf_queue = f"{queue}-pdf"
+    env = {**os.environ, "CELERY_QUEUE": queue, "CELERY_PDF_QUEUE": pdf_queue, **extra_env}
     if "DATABASE_URL" in os.environ:
         env["DATABASE_URL"] = _worker_database_url(connection.settings_dict["NAME"])
-    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    log = log_dir / f"worker-{queue}.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [
@@ -135,7 +133,7 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
                 "--pool=prefork",
                 "--concurrency=1",
                 "-Q",
-                queue,
+                f"{queue},{pdf_queue}",
                 "--hostname",
                 f"{queue}@%h",
                 "--without-gossip",
@@ -147,8 +145,8 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    previous_queue = app.conf.task_default_queue
-    app.conf.task_default_queue = queue
+    previous = app.conf.task_default_queue, app.conf.pdf_queue
+    app.conf.task_default_queue, app.conf.pdf_queue = queue, pdf_queue
     try:
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
@@ -156,9 +154,25 @@ def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
                 raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
         yield proc
     finally:
-        app.conf.task_default_queue = previous_queue
+        app.conf.task_default_queue, app.conf.pdf_queue = previous
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A real worker process (``running_worker``) when REDIS_URL is set.
+
+    Without REDIS_URL, tasks run eagerly in-process and this fixture yields None. Tests that use
+    it must commit their data (``transactional_db``) so the worker's connection sees it.
+    """
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        yield None
+        return
+    with running_worker(tmp_path_factory.mktemp("celery")) as proc:
+        yield proc

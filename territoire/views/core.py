@@ -42,7 +42,11 @@ def commune_logo(request, commune_id):
     commune = access.load_commune(request.user, commune_id)
     if not commune.logo:
         raise Http404
-    return FileResponse(commune.logo.open("rb"))
+    try:
+        handle = commune.logo.open("rb")
+    except FileNotFoundError:  # gone from the folder or the bucket (a partial restore): no 500
+        raise Http404 from None
+    return FileResponse(handle)
 
 
 def mission_create(request, commune_id):

@@ -171,7 +171,11 @@ def pst_import_file(request, mission_id, import_id):
     pst_import = _load_import(request, mission, import_id, perm=access.can_contribute)
     if not pst_import.file:
         raise Http404
-    return FileResponse(pst_import.file.open("rb"), as_attachment=True, filename=pst_import.file_name)
+    try:
+        handle = pst_import.file.open("rb")
+    except FileNotFoundError:  # gone from the folder or the bucket (a partial restore): no 500
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=pst_import.file_name)
 
 
 def pst_detail(request, mission_id, pst_id):

@@ -64,18 +64,22 @@ def test_each_task_logs_one_line(db, caplog):
 
 def test_compose_file_defines_the_whole_platform():
     services = COMPOSE["services"]
-    assert set(services) == {"web", "worker", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "worker-pdf", "postgres", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no healthcheck"
-    web, worker = services["web"], services["worker"]
-    # One environment for web and worker: same env file, same overrides (broker, database, media).
-    assert web["env_file"] == worker["env_file"] == "docker.env"
-    assert web["environment"] == worker["environment"]
+    web, worker, worker_pdf = services["web"], services["worker"], services["worker-pdf"]
+    # One environment for web and workers: same env file, same overrides (broker, database, media).
+    assert web["env_file"] == worker["env_file"] == worker_pdf["env_file"] == "docker.env"
+    assert web["environment"] == worker["environment"] == worker_pdf["environment"]
     assert {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT"} <= set(web["environment"])
-    assert "media:/app/media" in web["volumes"] and "media:/app/media" in worker["volumes"]
+    for service in (web, worker, worker_pdf):
+        assert "media:/app/media" in service["volumes"]
     assert set(COMPOSE["volumes"]) == {"media", "pgdata"}
-    assert "--max-tasks-per-child" in worker["command"]
-    for name in ("web", "worker"):
+    # A worker per queue: the default one (no -Q) and the PDF one, alone and recycled.
+    assert "--max-tasks-per-child" in worker["command"] and "-Q" not in worker["command"]
+    assert '-Q "$${CELERY_PDF_QUEUE:-$${CELERY_QUEUE:-territoire}-pdf}"' in worker_pdf["command"]
+    assert "--concurrency=1" in worker_pdf["command"] and "--max-tasks-per-child" in worker_pdf["command"]
+    for name in ("web", "worker", "worker-pdf"):
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
 
 

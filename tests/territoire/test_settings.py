@@ -124,11 +124,11 @@ def test_empty_variables_count_as_unset():
     assert result.stdout.split()[:2] == ["django.db.backends.sqlite3", "True"]
 
 
-def test_docker_compose_starts_the_four_services_with_healthchecks():
+def test_docker_compose_starts_every_service_with_a_healthcheck():
     import yaml
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    assert set(compose["services"]) == {"web", "worker", "postgres", "redis"}
+    assert set(compose["services"]) == {"web", "worker", "worker-pdf", "postgres", "redis"}
     for name, service in compose["services"].items():
         assert "healthcheck" in service, name
     assert "media" in compose["volumes"]
