@@ -32,6 +32,9 @@ URL_KWARGS = {
     "source_id": lambda tenant: _findings(tenant)["source"].pk,
     # Export jobs (tests/territoire/factories.py): asked by the commune's consultant.
     "job_id": lambda tenant: _export_job(tenant).pk,
+    # Roadmap scoring (tests/roadmap/factories.py).
+    "sheet_id": lambda tenant: _scoring(tenant)["sheet"].pk,
+    "criterion_id": lambda tenant: _scoring(tenant)["criterion"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -126,3 +129,9 @@ def _findings(tenant):
     from tests.diagnostics.factories_findings import finding_objects
 
     return finding_objects(tenant)
+
+
+def _scoring(tenant):
+    from tests.roadmap.factories import scoring_objects
+
+    return scoring_objects(tenant)
