@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from roadmap import ranking
 from roadmap.models import Consensus, Criterion, MatrixRole, ProjectSheet, Score, ScoringSubmission
@@ -168,8 +169,11 @@ def _load(mission):
     """Every row the ranking needs, in a fixed number of queries whatever the number of sheets."""
     criteria = list(Criterion.objects.for_mission(mission))
     sheets = list(ProjectSheet.objects.for_mission(mission).scorable().order_by("code"))
+    # Plain tuples: thousands of scores, no need for model instances.
     scores = list(
-        Score.objects.filter(sheet__in=[s.pk for s in sheets], criterion__mission=mission).select_related("consultant")
+        Score.objects.filter(sheet__in=[s.pk for s in sheets], criterion__mission=mission).values_list(
+            "sheet_id", "criterion_id", "consultant_id", "value"
+        )
     )
     consensus = list(Consensus.objects.filter(sheet__in=[s.pk for s in sheets], criterion__mission=mission))
     through = ProjectSheet.prerequisites.through
@@ -178,9 +182,12 @@ def _load(mission):
         "from_projectsheet__code", "to_projectsheet__code"
     ):
         prerequisites.setdefault(code, []).append(needed)
-    users = {u.pk: u for u in get_user_model().objects.filter(referent_missions=mission)}
-    for score in scores:
-        users.setdefault(score.consultant_id, score.consultant)
+    users = {
+        u.pk: u
+        for u in get_user_model()
+        .objects.filter(Q(referent_missions=mission) | Q(roadmap_scores__sheet__mission=mission))
+        .distinct()
+    }
     submitted = set(ScoringSubmission.objects.filter(mission=mission).values_list("consultant_id", flat=True))
     return criteria, sheets, scores, consensus, prerequisites, users, submitted
 
@@ -212,10 +219,8 @@ def mission_ranking(mission, *, draws: int = DRAWS, top_k: int = TOP_K) -> Missi
     criterion_index = {c.pk: j for j, c in enumerate(criteria)}
     scorer_index = {u.pk: k for k, u in enumerate(scorers)}
     values = np.full((len(sheets), len(criteria), len(scorers)), np.nan)
-    for score in scores:
-        values[sheet_index[score.sheet_id], criterion_index[score.criterion_id], scorer_index[score.consultant_id]] = (
-            score.value
-        )
+    for sheet_id, criterion_id, consultant_id, value in scores:
+        values[sheet_index[sheet_id], criterion_index[criterion_id], scorer_index[consultant_id]] = value
     agreed = np.full((len(sheets), len(criteria)), np.nan)
     consensus_of = {}
     for row in consensus_rows:
