@@ -66,6 +66,7 @@ try:
         print(f"mission {mission.pk}: {SHEETS} sheets × {CRITERIA} criteria × {CONSULTANTS} consultants")
         measure("ranking selector (1 000 draws)", lambda: mission_ranking(mission), repeat=5)
         import cProfile, pstats
+
         cProfile.run("mission_ranking(mission)", "/tmp/prof")
         pstats.Stats("/tmp/prof").sort_stats("cumulative").print_stats(18)
         measure("ranking page", lambda: client.get(url), repeat=5)

@@ -227,6 +227,17 @@ def mission_ranking(mission, *, draws: int = DRAWS, top_k: int = TOP_K) -> Missi
         agreed[sheet_index[row.sheet_id], criterion_index[row.criterion_id]] = float(row.value)
         consensus_of[(row.sheet_id, row.criterion_id)] = row
     codes = [s.code for s in sheets]
+    try:
+        return _rank(result, sheets, criteria, engine, scorers, values, agreed, consensus_of, prerequisites, codes)
+    except ranking.RankingError as error:
+        # Rows written around the services (a score left outside a changed scale…): say so, never a 500.
+        result.error = error.message
+        result.ranked, result.incomplete, result.disagreements = [], [], []
+        return result
+
+
+def _rank(result, sheets, criteria, engine, scorers, values, agreed, consensus_of, prerequisites, codes):
+    draws, top_k = result.draws, result.top_k
     aggregation = ranking.aggregate_scores(
         values, engine, codes, consensus=agreed, threshold=result.disagreement_threshold
     )

@@ -201,6 +201,22 @@ def criterion_update(*, criterion: Criterion, by, **fields) -> Criterion:
         ranking.check_criteria([engine_criterion(c) for c in [*others, criterion]])
     except ranking.RankingError as error:
         raise ValidationError(error.message) from error
+    outside = (
+        Score.objects.filter(criterion=criterion)
+        .exclude(value__gte=criterion.scale_min, value__lte=criterion.scale_max)
+        .count()
+        + Consensus.objects.filter(criterion=criterion)
+        .exclude(value__gte=criterion.scale_min, value__lte=criterion.scale_max)
+        .count()
+    )
+    if outside:
+        raise ValidationError(
+            _(
+                "%(count)s note(s) déjà données sortiraient de l'échelle %(min)s à %(max)s : corrigez-les dans les "
+                "grilles ou gardez une échelle qui les contient."
+            )
+            % {"count": outside, "min": criterion.scale_min, "max": criterion.scale_max}
+        )
     criterion._history_user = by
     criterion.save(update_fields=[*fields, "updated_at"])
     logger.info("criterion_updated criterion=%s fields=%s by=%s", criterion.pk, ",".join(fields), by.pk)

@@ -64,7 +64,7 @@ def criterion_edit(request, mission_id, criterion_id):
         try:
             services.criterion_update(criterion=criterion, by=request.user, **form.changes())
         except ValidationError as error:
-            form.add_error("weight", error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("Le critère est enregistré."))
             return redirect("roadmap:criteria", mission_id=mission.pk)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from roadmap.models import Consensus, RankingSettings, ScoringSubmission
+from roadmap.models import Consensus, RankingSettings, Score, ScoringSubmission
 from territoire.models import Role
 from tests.factories import member
 from tests.roadmap.factories import CriterionFactory, ProjectSheetFactory, ScoreFactory
@@ -233,3 +233,13 @@ def test_roadmap_rank_text_and_bad_input(case):
     assert "Désaccord : FP-03 · Alignement PST (écart 4)" in text
     with pytest.raises(CommandError, match="Aucune mission"):
         call_command("roadmap_rank", mission=999999)
+
+
+def test_a_score_left_outside_its_scale_is_reported_not_a_500(client, case):
+    Score.objects.filter(sheet=case["sheets"]["FP-02"], criterion=case["criteria"]["pst"]).update(value=9)
+    client.force_login(case["tenant"].college)
+    response = client.get(ranking_url(case["mission"]))
+    assert response.status_code == 200
+    assert "La note 9,0 de la fiche FP-02 pour le critère « Alignement PST » est hors de l" in (
+        response.content.decode()
+    )

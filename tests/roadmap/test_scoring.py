@@ -318,3 +318,15 @@ def test_a_cell_of_another_mission_cannot_be_smuggled_in(client, grid, tenant_b)
     data[f"value_{key(foreign_sheet, foreign_criterion)}"] = "3"
     client.post(grid_url(tenant.mission), data)
     assert not Score.objects.filter(sheet=foreign_sheet).exists()
+
+
+def test_a_scale_that_would_leave_given_scores_outside_is_refused(client, tenant_a):
+    criterion = CriterionFactory(mission=tenant_a.mission, label="Budget")
+    ScoreFactory(sheet__mission=tenant_a.mission, criterion=criterion, consultant=tenant_a.consultant, value=5)
+    client.force_login(tenant_a.consultant)
+    url = reverse("roadmap:criterion-edit", kwargs={"mission_id": tenant_a.mission.pk, "criterion_id": criterion.pk})
+    response = client.post(url, criterion_post(criterion, scale_max=4))
+    assert response.status_code == 200
+    assert "1 note(s) déjà données sortiraient de l&#x27;échelle 1 à 4" in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.scale_max == 5
