@@ -65,10 +65,6 @@ try:
         url = reverse("roadmap:ranking", args=[mission.pk])
         print(f"mission {mission.pk}: {SHEETS} sheets × {CRITERIA} criteria × {CONSULTANTS} consultants")
         measure("ranking selector (1 000 draws)", lambda: mission_ranking(mission), repeat=5)
-        import cProfile, pstats
-
-        cProfile.run("mission_ranking(mission)", "/tmp/prof")
-        pstats.Stats("/tmp/prof").sort_stats("cumulative").print_stats(18)
         measure("ranking page", lambda: client.get(url), repeat=5)
         measure(
             "scoring grid page (1 200 cells)",

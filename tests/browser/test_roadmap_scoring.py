@@ -1,4 +1,4 @@
-"""Browser journey of the scoring: default criteria, two consultants score, a disagreement, its consensus, the ranking."""
+"""Browser journey of the scoring: default criteria, two consultants score, a disagreement, its consensus."""
 
 import pytest
 from playwright.sync_api import expect
