@@ -52,6 +52,10 @@ class RankedSheet:
     def top_k_percent(self) -> int:
         return round(100 * self.top_k_probability)
 
+    def acceptability_percents(self, positions: int) -> list[int]:
+        """Share of the draws (in %) at each of the first ``positions`` positions."""
+        return [round(100 * p) for p in self.acceptability[:positions]]
+
 
 @dataclass(frozen=True)
 class IncompleteSheet:
@@ -88,6 +92,15 @@ class MissionRanking:
     quadrants: dict = field(default_factory=dict)  # Quadrant → [RankedSheet]
     matrix_error: str = ""
     error: str = ""  # French: why nothing can be ranked (no criteria, weights all zero)
+
+    @property
+    def acceptability_positions(self) -> list[int]:
+        """The positions shown in the page's rank acceptability table (the first five at most)."""
+        return list(range(1, min(len(self.ranked), 5) + 1))
+
+    @property
+    def acceptability_rows(self) -> list[tuple[RankedSheet, list[int]]]:
+        return [(r, r.acceptability_percents(len(self.acceptability_positions))) for r in self.ranked]
 
     @property
     def unresolved(self) -> list[Disagreement]:

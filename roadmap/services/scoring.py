@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -322,7 +322,12 @@ def scores_save(*, mission, consultant, edits: list[CellEdit], by) -> GridSave:
             score = Score(sheet=edit.sheet, criterion=edit.criterion, consultant=consultant, value=edit.value)
             score.comment = edit.comment
             score._history_user = by
-            score.save()
+            try:
+                with transaction.atomic():
+                    score.save()
+            except IntegrityError:  # the other tab created the same cell a moment ago
+                conflicts.append(Conflict(edit.sheet, edit.criterion, None, edit.value))
+                continue
         else:
             score.value, score.comment = edit.value, edit.comment
             score._history_user = by

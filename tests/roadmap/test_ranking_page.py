@@ -60,6 +60,8 @@ def test_the_ranking_reads_as_computed_by_hand(client, case):
     ]
     assert body.count("stable top 3") >= 3
     assert result.ranked[0].acceptability == [1.0, 0.0, 0.0]
+    acceptability = body[body.index('id="acceptability-table"') :]
+    assert re.search(r"FP-02</th>\s*<td[^>]*>0 %</td>\s*<td[^>]*>100 %</td>\s*<td[^>]*>0 %</td>", acceptability)
     assert "TOPSIS et la somme pondérée s'accordent" in body
     # The one disagreement: FP-03 on PST alignment (1 vs 5); impact 2 vs 4 is not above the threshold of 2.
     assert [(d.sheet.code, d.criterion.code) for d in result.unresolved] == [("FP-03", "pst")]
