@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from roadmap.models import Criterion, RankingSettings, Score, ScoringSubmission
 from territoire.models import Role
-from tests.factories import member
+from tests.factories import UserFactory, member
 from tests.roadmap.factories import CriterionFactory, ProjectSheetFactory, ScoreFactory
 
 
@@ -71,6 +71,10 @@ def test_staff_and_college_read_criteria_but_cannot_create_or_edit_them(client, 
     assert client.get(edit).status_code == 403
     assert client.post(edit, {"label": "x", "weight": "3"}).status_code == 403
     assert Criterion.objects.count() == 1
+    settings_url = reverse("roadmap:ranking-settings", kwargs={"mission_id": tenant_a.mission.pk})
+    response = client.post(settings_url, {"disagreement_threshold": "1", "priority_1": "80", "priority_2": "60"})
+    assert response.status_code == 403
+    assert not RankingSettings.objects.exists()
 
 
 def criterion_post(criterion, **changes):
@@ -330,3 +334,23 @@ def test_a_scale_that_would_leave_given_scores_outside_is_refused(client, tenant
     assert "1 note(s) déjà données sortiraient de l&#x27;échelle 1 à 4" in response.content.decode()
     criterion.refresh_from_db()
     assert criterion.scale_max == 5
+
+
+def test_an_operator_scores_like_a_consultant(client, grid):
+    tenant, sheets, criteria = grid
+    client.force_login(UserFactory(superuser=True))
+    assert client.get(grid_url(tenant.mission)).status_code == 200
+
+
+def test_a_large_grid_posts_in_one_request(client, tenant_a):
+    """60 sheets × 5 criteria: 1 500 inputs, beyond Django's default limit of 1 000 fields."""
+    sheets = [ProjectSheetFactory(mission=tenant_a.mission) for _ in range(60)]
+    criteria = [CriterionFactory(mission=tenant_a.mission) for _ in range(5)]
+    client.force_login(tenant_a.consultant)
+    data = grid_data(client.get(grid_url(tenant_a.mission)))
+    assert len(data) == 60 * 5 * 5
+    for sheet in sheets:
+        for criterion in criteria:
+            data[f"value_{key(sheet, criterion)}"] = "2"
+    assert client.post(grid_url(tenant_a.mission), data).status_code == 302
+    assert Score.objects.count() == 300
