@@ -203,7 +203,7 @@ def consensus_edit(request, mission_id, sheet_id, criterion_id):
             "sheet": sheet,
             "criterion": criterion,
             "scores": scores,
-            "current": current,
+            "existing": current,
             "form": form,
         },
     )

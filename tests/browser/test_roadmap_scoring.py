@@ -51,6 +51,7 @@ def test_two_consultants_score_settle_a_disagreement_and_read_the_ranking(
     page.get_by_role("button", name="Créer les critères par défaut").click()
     expect(page.get_by_text("5 critère(s) ajouté(s).")).to_be_visible()
     assert_accessible()
+    screenshot("roadmap-criteria")
 
     # 2. Alice scores, with a comment, and submits: FP-0x wait for Zoé.
     page.get_by_role("link", name="Ma grille de cotation").click()

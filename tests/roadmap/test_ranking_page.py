@@ -92,7 +92,9 @@ def test_a_consensus_replaces_the_mean_and_clears_the_disagreement(client, case)
     assert "Désaccords à discuter" not in body
     assert "Action 4.2 du PST" in body
 
-    # Recording again replaces the value.
+    # The form shows the recorded consensus, then recording again replaces the value.
+    page = client.get(url).content.decode()
+    assert "Consensus actuel : 5,0, enregistré par Alice Aubry" in page
     client.post(url, {"value": "4", "comment": "Revu en réunion"})
     assert Consensus.objects.get().value == 4
 
