@@ -14,6 +14,16 @@ from roadmap.services.scoring import OPTIONAL_CRITERIA, CellEdit, check_in_scale
 GUIDE_LINE = re.compile(r"^\s*(-?\d+)\s*[:=–—-]\s*(.+?)\s*$")
 
 
+class LevelField(forms.IntegerField):
+    """A level of a scale as the grid's select posts it: ASCII digits only (Python's int() reads « ٣ » as 3)."""
+
+    def to_python(self, value):
+        # Six digits at most: far beyond any scale, and short enough to be written back in the message.
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]{1,6}", str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
 class DefaultCriteriaForm(forms.Form):
     optional = forms.MultipleChoiceField(
         label=gettext_lazy("Critères facultatifs à ajouter"),
@@ -140,7 +150,7 @@ class ScoringGridForm(forms.Form):
                     (level, f"{level} — {guide}" if (guide := criterion.guide_for(level)) else str(level))
                     for level in criterion.levels
                 ]
-                self.fields[f"value_{key}"] = forms.IntegerField(
+                self.fields[f"value_{key}"] = LevelField(
                     label=criterion.label,
                     required=False,
                     widget=forms.Select(

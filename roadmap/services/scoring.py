@@ -283,6 +283,8 @@ class GridSave:
 
 def check_in_scale(sheet: ProjectSheet, criterion: Criterion, value) -> None:
     if value is not None and not criterion.in_scale(value):
+        if abs(value) > 10**6:  # too long to write back in the message (and beyond a float)
+            value = 10**6 if value > 0 else -(10**6)
         error = ranking.ScoreOutOfScale(sheet.code, criterion.label, value, criterion.scale_min, criterion.scale_max)
         raise ValidationError(error.message)
 
