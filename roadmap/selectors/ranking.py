@@ -227,6 +227,9 @@ def mission_ranking(mission, *, draws: int = DRAWS, top_k: int = TOP_K) -> Missi
         return result
     if not sheets:
         return result
+    if not scorers:  # no referent and no score yet: nothing to aggregate
+        result.incomplete = [IncompleteSheet(sheet, len(criteria), []) for sheet in sheets]
+        return result
 
     sheet_index = {s.pk: i for i, s in enumerate(sheets)}
     criterion_index = {c.pk: j for j, c in enumerate(criteria)}

@@ -247,3 +247,13 @@ def test_a_score_left_outside_its_scale_is_reported_not_a_500(client, case):
     assert "La note 9,0 de la fiche FP-02 pour le critère « Alignement PST » est hors de l" in (
         response.content.decode()
     )
+
+
+def test_a_mission_without_referents_or_scores_lists_its_sheets_as_not_ranked(client, tenant_a):
+    tenant_a.mission.referents.clear()
+    ProjectSheetFactory(mission=tenant_a.mission, code="FP-01")
+    CriterionFactory(mission=tenant_a.mission)
+    client.force_login(tenant_a.college)
+    response = client.get(ranking_url(tenant_a.mission))
+    assert response.status_code == 200
+    assert [i.sheet.code for i in response.context["result"].incomplete] == ["FP-01"]
