@@ -1,7 +1,7 @@
 """The ranking page and ``roadmap_rank`` on 150 sheets × 8 criteria × 4 consultants (4 800 scores).
 
 .venv/bin/python manage.py migrate
-.venv/bin/python benchmarks/roadmap_ranking_page.py
+.venv/bin/python benchmarks/roadmap_ranking_page.py [sheets criteria consultants]
 
 Builds its own commune inside a transaction that is rolled back at the end: the database is left as it was.
 """
@@ -9,6 +9,7 @@ Builds its own commune inside a transaction that is rolled back at the end: the 
 from _common import measure  # noqa: I001  (sets Django up first)
 
 import random
+import sys
 from io import StringIO
 
 from django.conf import settings
@@ -22,7 +23,8 @@ from roadmap.selectors.ranking import mission_ranking
 from territoire.models import Commune, Membership, Mission, Role
 from django.contrib.auth import get_user_model
 
-SHEETS, CRITERIA, CONSULTANTS = 150, 8, 4
+# Sizes from the command line (sheets criteria consultants), 150 × 8 × 4 by default.
+SHEETS, CRITERIA, CONSULTANTS = (int(a) for a in (sys.argv[1:4] if len(sys.argv) > 3 else (150, 8, 4)))
 
 
 class Rollback(Exception):
@@ -35,7 +37,8 @@ try:
         rng = random.Random(0)
         commune = Commune.objects.create(name="Bench-sur-Classement", code="99990")
         users = [
-            get_user_model().objects.create(username=f"bench-consultant-{k}", first_name=f"C{k}") for k in range(4)
+            get_user_model().objects.create(username=f"bench-consultant-{k}", first_name=f"C{k}")
+            for k in range(CONSULTANTS)
         ]
         for user in users:
             Membership.objects.create(user=user, commune=commune, role=Role.CONSULTANT)
@@ -67,7 +70,7 @@ try:
         measure("ranking selector (1 000 draws)", lambda: mission_ranking(mission), repeat=5)
         measure("ranking page", lambda: client.get(url), repeat=5)
         measure(
-            "scoring grid page (1 200 cells)",
+            f"scoring grid page ({SHEETS * CRITERIA} cells)",
             lambda: client.get(reverse("roadmap:scoring-grid", args=[mission.pk])),
             repeat=3,
         )
