@@ -208,6 +208,24 @@ class ScoringGridForm(forms.Form):
                     )
         return edits
 
+    def data_after_conflicts(self, fresh: dict, conflicts) -> dict:
+        """The posted data to show again after a save with conflicts.
+
+        The conflicting cells keep what this page typed, now against the versions saved elsewhere, so that
+        saving again replaces them knowingly; every other cell shows what is saved now (``fresh``).
+        """
+        data = self.data.copy()
+        kept = {cell_key(c.sheet, c.criterion) for c in conflicts}
+        for sheet in self.sheets:
+            for criterion in self.criteria:
+                key = cell_key(sheet, criterion)
+                score = fresh.get((sheet.pk, criterion.pk))
+                data[f"version_{key}"] = score_version(score)
+                if key not in kept:
+                    data[f"value_{key}"] = data[f"initial-value_{key}"] = "" if score is None else str(score.value)
+                    data[f"comment_{key}"] = data[f"initial-comment_{key}"] = "" if score is None else score.comment
+        return data
+
     def rows(self, others=None):
         """For the template: per sheet, its cells (criterion, bound fields, the others' scores, key)."""
         others = others or {}

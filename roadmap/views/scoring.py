@@ -149,21 +149,8 @@ def scoring_grid(request, mission_id):
         if request.POST.get("action") == "submit":
             return _submit(request, mission)
         return redirect("roadmap:scoring-grid", mission_id=mission.pk)
-    # Keep what this page typed in the conflicting cells, now against the versions saved elsewhere: saving
-    # again replaces them knowingly. Every other cell shows what is saved now.
     fresh = own_scores(mission, request.user)
-    data = request.POST.copy()
-    kept = {cell_key(c.sheet, c.criterion) for c in result.conflicts}
-    for sheet in sheets:
-        for criterion in criteria_list:
-            key = cell_key(sheet, criterion)
-            score = fresh.get((sheet.pk, criterion.pk))
-            data[f"version_{key}"] = services.score_version(score)
-            if key not in kept:
-                value = "" if score is None else str(score.value)
-                comment = "" if score is None else score.comment
-                data[f"value_{key}"] = data[f"initial-value_{key}"] = value
-                data[f"comment_{key}"] = data[f"initial-comment_{key}"] = comment
+    data = form.data_after_conflicts(fresh, result.conflicts)
     form = ScoringGridForm(data, sheets=sheets, criteria=criteria_list, scores=fresh)
     form.is_valid()
     return _grid_page(request, mission, form, submitted=submitted, conflicts=result.conflicts, status=409)
