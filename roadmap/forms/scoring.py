@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy
 
 from roadmap import ranking
 from roadmap.models import Criterion, RankingSettings
-from roadmap.services.scoring import OPTIONAL_CRITERIA, CellEdit, check_in_scale, score_version
+from roadmap.services.criteria import OPTIONAL_CRITERIA
+from roadmap.services.scoring import CellEdit, check_in_scale, score_version
 
 GUIDE_LINE = re.compile(r"^\s*(-?\d+)\s*[:=–—-]\s*(.+?)\s*$")
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from roadmap import ranking
 from roadmap.models import Consensus, Criterion, MatrixRole, ProjectSheet, Score, ScoringSubmission
-from roadmap.services.scoring import engine_criterion, ranking_settings_of
+from roadmap.services.criteria import engine_criterion, ranking_settings_of
 from territoire.charts import PALETTE
 
 DRAWS = 1000

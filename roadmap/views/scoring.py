@@ -20,13 +20,14 @@ from roadmap.forms.scoring import (
 )
 from roadmap.models import Consensus, Criterion, ProjectSheet
 from roadmap.selectors.scoring import grid_rows, others_scores, own_scores
+from roadmap.services import criteria as criteria_services
 from roadmap.services import scoring as services
 from territoire import access
 
 
 def criteria(request, mission_id):
     mission = access.load_mission(request.user, mission_id)
-    settings = services.ranking_settings_of(mission)
+    settings = criteria_services.ranking_settings_of(mission)
     return render(
         request,
         "roadmap/scoring/criteria.html",
@@ -45,7 +46,7 @@ def criteria_defaults(request, mission_id):
     mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
     form = DefaultCriteriaForm(request.POST)
     if form.is_valid():
-        created = services.criteria_create_defaults(
+        created = criteria_services.criteria_create_defaults(
             mission=mission, optional=form.cleaned_data["optional"], by=request.user
         )
         messages.success(request, _("%(count)s critère(s) ajouté(s).") % {"count": len(created)})
@@ -62,7 +63,7 @@ def criterion_edit(request, mission_id, criterion_id):
     form = CriterionForm(request.POST or None, instance=criterion)
     if request.method == "POST" and form.is_valid():
         try:
-            services.criterion_update(criterion=criterion, by=request.user, **form.changes())
+            criteria_services.criterion_update(criterion=criterion, by=request.user, **form.changes())
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -81,7 +82,7 @@ def ranking_settings(request, mission_id):
     form = RankingSettingsForm(request.POST)
     if form.is_valid():
         try:
-            services.ranking_settings_update(
+            criteria_services.ranking_settings_update(
                 mission=mission,
                 disagreement_threshold=form.cleaned_data["disagreement_threshold"],
                 class_thresholds=form.cleaned_data["class_thresholds"],
