@@ -1,6 +1,7 @@
 """Criteria and the consultant's scoring grid: defaults, edits, save, scale, submission, permissions, history."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -354,3 +355,53 @@ def test_a_large_grid_posts_in_one_request(client, tenant_a):
             data[f"value_{key(sheet, criterion)}"] = "2"
     assert client.post(grid_url(tenant_a.mission), data).status_code == 302
     assert Score.objects.count() == 300
+
+
+class _FormFields(HTMLParser):
+    """The name → value pairs a browser would post from the grid's form (inputs, selected options, textareas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") and attrs.get("type") != "submit":
+            self.data[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.data[self._select] = ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select] = attrs["value"]
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.data[self._textarea] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data.removeprefix("\n")
+
+
+def test_the_grid_html_posted_back_unchanged_changes_nothing(client, grid):
+    """The hidden initial values and versions are in the page: a browser posting it back changes no cell."""
+    tenant, sheets, criteria = grid
+    ScoreFactory(sheet=sheets[0], criterion=criteria[0], consultant=tenant.consultant, value=4, comment="<b>Vu</b>")
+    client.force_login(tenant.consultant)
+    parser = _FormFields()
+    parser.feed(client.get(grid_url(tenant.mission)).content.decode())
+    cell = key(sheets[0], criteria[0])
+    assert parser.data[f"value_{cell}"] == "4" and parser.data[f"initial-value_{cell}"] == "4"
+    assert parser.data[f"comment_{cell}"] == "<b>Vu</b>"
+    assert parser.data[f"version_{cell}"]
+    response = client.post(grid_url(tenant.mission), parser.data, follow=True)
+    assert "0 cellule(s) modifiée(s)" in response.content.decode()
+    parser.data[f"value_{key(sheets[1], criteria[1])}"] = "2"
+    response = client.post(grid_url(tenant.mission), parser.data, follow=True)
+    assert "1 cellule(s) modifiée(s)" in response.content.decode()
+    assert Score.objects.get(sheet=sheets[0], criterion=criteria[0]).comment == "<b>Vu</b>"
