@@ -1,7 +1,7 @@
 from django.urls import path
 
 from roadmap import views
-from roadmap.views import library, reports, sheets
+from roadmap.views import library, ranking, reports, scoring, sheets
 
 app_name = "roadmap"
 
@@ -23,4 +23,15 @@ urlpatterns = [
     path("modeles/", library.template_list, name="template-list"),
     path(TEMPLATE + "utiliser/", library.sheet_from_template, name="sheet-from-template"),
     path(TEMPLATE + "supprimer/", library.template_delete, name="template-delete"),
+    path("criteres/", scoring.criteria, name="criteria"),
+    path("criteres/par-defaut/", scoring.criteria_defaults, name="criteria-defaults"),
+    path("criteres/reglages/", scoring.ranking_settings, name="ranking-settings"),
+    path("criteres/<int:criterion_id>/", scoring.criterion_edit, name="criterion-edit"),
+    path("cotation/", scoring.scoring_grid, name="scoring-grid"),
+    path("classement/", ranking.ranking, name="ranking"),
+    path(
+        "classement/consensus/<int:sheet_id>/<int:criterion_id>/",
+        scoring.consensus_edit,
+        name="consensus-edit",
+    ),
 ]

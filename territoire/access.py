@@ -109,6 +109,15 @@ def can_validate_roadmap(user, obj) -> bool:
     return _has_role(user, obj, Role.COLLEGE)
 
 
+def can_score(user, mission) -> bool:
+    """The consultants of a mission (its referents) score its project sheets and record consensus values;
+    a consultant of the commune who is not a referent, staff and the Collège read the ranking but do not
+    score. Operators (superusers) score like a consultant. One query (the referents) beyond the role."""
+    if not _has_role(user, mission, Role.CONSULTANT):
+        return False
+    return user.is_superuser or mission.referents.filter(pk=user.pk).exists()
+
+
 def can_download_reports(user, obj) -> bool:
     """Every member of the commune may download its published reports."""
     return can_view(user, obj)
@@ -180,6 +189,7 @@ PREDICATES = {
     "manage_mission": can_manage_mission,
     "contribute": can_contribute,
     "validate_roadmap": can_validate_roadmap,
+    "score": can_score,
     "download_reports": can_download_reports,
     "see_members": can_see_members,
     "see_results": can_see_results,

@@ -309,6 +309,9 @@ STORAGES = {
 # Uploads larger than this are refused with a message by the forms that take files.
 MAX_UPLOAD_SIZE = envint("MAX_UPLOAD_SIZE_MB", 25) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The roadmap's scoring grid posts five inputs per sheet × criterion (150 sheets × 8 criteria: 6 000);
+# Django's default of 1 000 would refuse a grid of 40 sheets. The memory cap above still bounds a request.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

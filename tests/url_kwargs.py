@@ -35,6 +35,7 @@ URL_KWARGS = {
     # Roadmap (tests/roadmap/factories.py): a sheet with its lines; a template saved by the tenant's consultant.
     "sheet_id": lambda tenant: _roadmap(tenant)["sheet"].pk,
     "template_id": lambda tenant: _roadmap(tenant)["template"].pk,
+    "criterion_id": lambda tenant: _scoring(tenant)["criterion"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -135,3 +136,9 @@ def _roadmap(tenant):
     from tests.roadmap.factories import roadmap_objects
 
     return roadmap_objects(tenant)
+
+
+def _scoring(tenant):
+    from tests.roadmap.factories import scoring_objects
+
+    return scoring_objects(tenant)

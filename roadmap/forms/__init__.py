@@ -1,0 +1,1 @@
+"""Forms of the roadmap, one module per subdomain (validation only)."""

@@ -1,10 +1,19 @@
-"""Tables of the roadmap, one module per subdomain (sheets, their budget, funding, risks and indicators, the
-library of sheet templates; scoring next to them)."""
+"""Tables of the roadmap, one module per subdomain: sheets, their budget, funding, risks and indicators,
+the library of sheet templates, and the scoring that ranks them."""
 
 from roadmap.models.budget import BudgetCategory, BudgetKind, BudgetLine
 from roadmap.models.funding import FundingCall, FundingLine, FundingSource, FundingStatus
 from roadmap.models.library import SheetTemplate
 from roadmap.models.outcomes import Likelihood, SheetIndicator, SheetRisk
+from roadmap.models.scoring import (
+    Consensus,
+    Criterion,
+    CriterionDirection,
+    MatrixRole,
+    RankingSettings,
+    Score,
+    ScoringSubmission,
+)
 from roadmap.models.sheets import STATUS_TRANSITIONS, ProjectSheet, ProjectSheetQuerySet, SheetStatus
 
 __all__ = [
@@ -12,13 +21,20 @@ __all__ = [
     "BudgetCategory",
     "BudgetKind",
     "BudgetLine",
+    "Consensus",
+    "Criterion",
+    "CriterionDirection",
     "FundingCall",
     "FundingLine",
     "FundingSource",
     "FundingStatus",
     "Likelihood",
+    "MatrixRole",
     "ProjectSheet",
     "ProjectSheetQuerySet",
+    "RankingSettings",
+    "Score",
+    "ScoringSubmission",
     "SheetIndicator",
     "SheetRisk",
     "SheetStatus",

@@ -1,0 +1,1 @@
+"""Reads of the roadmap that combine several tables, one module per subdomain."""

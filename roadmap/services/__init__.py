@@ -1,0 +1,1 @@
+"""Writes of the roadmap, one module per subdomain."""

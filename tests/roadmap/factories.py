@@ -8,16 +8,20 @@ from roadmap.models import (
     BudgetCategory,
     BudgetKind,
     BudgetLine,
+    Criterion,
+    CriterionDirection,
     FundingCall,
     FundingLine,
     FundingSource,
+    MatrixRole,
     ProjectSheet,
+    Score,
     SheetIndicator,
     SheetRisk,
     SheetStatus,
     SheetTemplate,
 )
-from tests.factories import MissionFactory
+from tests.factories import MissionFactory, UserFactory
 
 
 class ProjectSheetFactory(factory.django.DjangoModelFactory):
@@ -104,4 +108,38 @@ def roadmap_objects(tenant) -> dict:
         SheetRisk.objects.create(sheet=sheet, risk=f"Risque de {tenant.commune.name}")
         SheetIndicator.objects.create(sheet=sheet, indicator="Usagers", target="10")
         cache.update(sheet=sheet, template=SheetTemplateFactory(owner=tenant.consultant))
+    return cache
+
+
+class CriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Criterion
+
+    mission = factory.SubFactory(MissionFactory)
+    code = factory.Sequence(lambda n: f"critere-{n + 1}")
+    label = factory.Sequence(lambda n: f"Critère {n + 1}")
+    weight = Decimal("1")
+    position = factory.Sequence(lambda n: n)
+
+    class Params:
+        cost = factory.Trait(direction=CriterionDirection.LOWER_IS_BETTER, matrix_role=MatrixRole.EFFORT)
+        impact = factory.Trait(matrix_role=MatrixRole.IMPACT)
+
+
+class ScoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Score
+
+    sheet = factory.SubFactory(ProjectSheetFactory)
+    criterion = factory.SubFactory(CriterionFactory, mission=factory.SelfAttribute("..sheet.mission"))
+    consultant = factory.SubFactory(UserFactory)
+    value = 3
+
+
+def scoring_objects(tenant):
+    """A sheet and a criterion of the tenant's mission, cached on the tenant (for the isolation crawler)."""
+    cache = tenant.__dict__.setdefault("_scoring", {})
+    if not cache:
+        cache["sheet"] = roadmap_objects(tenant)["sheet"]
+        cache["criterion"] = CriterionFactory(mission=tenant.mission)
     return cache
