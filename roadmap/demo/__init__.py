@@ -1,0 +1,41 @@
+"""Demo data of the roadmap, called by ``seed_demo`` after ``diagnostics.demo`` (see ``territoire.demo``).
+
+The missions in the roadmap phase get fourteen project sheets made from their findings, scored by two
+referent consultants (Claire Dubois leads, Thomas Leroy seconds) with one disagreement and its consensus
+(``sheets``, ``scoring``). With ``--size large`` a benchmark mission gets 150 sheets × 8 criteria × 4
+consultants, in bulk (``large``).
+"""
+
+import logging
+
+from django.db import transaction
+
+from roadmap.demo import large, scoring, sheets
+from territoire.models import Membership, Mission, Role
+
+logger = logging.getLogger(__name__)
+
+LEAD, SECOND = "claire.dubois", "thomas.leroy"
+
+
+def seed(ctx) -> None:
+    lead, second = ctx.users.get(LEAD), ctx.users.get(SECOND)
+    if lead is not None and second is not None:
+        for mission in ctx.missions.values():
+            if mission is not None and mission.phase == Mission.Phase.ROADMAP:
+                with transaction.atomic():
+                    _seed_mission(mission, lead, second)
+    if ctx.size == "large":
+        large.seed(ctx)
+
+
+def _seed_mission(mission, lead, second) -> None:
+    for consultant in (lead, second):
+        Membership.objects.update_or_create(
+            user=consultant, commune=mission.commune, defaults={"role": Role.CONSULTANT}
+        )
+    mission.referents.add(lead, second)
+    sheets.clear(mission)
+    made = sheets.seed(mission, by=lead)
+    scoring.seed(mission, made, lead=lead, second=second)
+    logger.info("demo_roadmap_seeded mission=%s sheets=%s", mission.pk, len(made))
