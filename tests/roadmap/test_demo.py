@@ -1,0 +1,107 @@
+"""The roadmap's demo data: seed_demo gives the roadmap-phase mission a scored, ranked roadmap, twice alike."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.urls import reverse
+
+from roadmap.models import (
+    BudgetLine,
+    Consensus,
+    Criterion,
+    FundingLine,
+    ProjectSheet,
+    Score,
+    ScoringSubmission,
+    SheetStatus,
+)
+from territoire.models import Mission
+from tests.roadmap.test_ranking_page import ranking_rows
+
+
+def counts(mission):
+    return {
+        "sheets": ProjectSheet.objects.filter(mission=mission).count(),
+        "criteria": Criterion.objects.filter(mission=mission).count(),
+        "scores": Score.objects.filter(sheet__mission=mission).count(),
+        "submissions": ScoringSubmission.objects.filter(mission=mission).count(),
+        "consensus": Consensus.objects.filter(sheet__mission=mission).count(),
+        "budget": BudgetLine.objects.filter(sheet__mission=mission).count(),
+        "funding": FundingLine.objects.filter(sheet__mission=mission).count(),
+        "prerequisites": ProjectSheet.prerequisites.through.objects.filter(from_projectsheet__mission=mission).count(),
+    }
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", force=True, verbosity=0, stdout=StringIO())
+    return Mission.objects.get(phase=Mission.Phase.ROADMAP)
+
+
+def user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def test_the_roadmap_mission_gets_scored_sheets_and_the_same_on_a_second_run(demo):
+    first = counts(demo)
+    sheets = ProjectSheet.objects.filter(mission=demo)
+    scorable = sheets.scorable().count()
+    assert first["sheets"] >= 12 and scorable >= 12
+    assert sheets.filter(status=SheetStatus.SET_ASIDE).count() == 1
+    assert 1 <= sheets.filter(status=SheetStatus.RETAINED).count() < sheets.filter(status="proposed").count()
+    # Two consultants, every scorable sheet on every criterion, both grids submitted, all commented.
+    assert first["criteria"] == 5
+    assert first["scores"] == scorable * 5 * 2
+    assert not Score.objects.filter(sheet__mission=demo, comment="").exists()
+    assert set(demo.referents.values_list("username", flat=True)) >= {"claire.dubois", "thomas.leroy"}
+    assert first["submissions"] == 2 and first["consensus"] == 1
+    assert first["budget"] > first["sheets"] and first["funding"] >= 10 and first["prerequisites"] >= 5
+    assert FundingLine.objects.filter(sheet__mission=demo, call__isnull=False).count() >= 5
+    assert sheets.filter(findings__isnull=False).distinct().count() >= 6
+    assert sheets.filter(pst_links__isnull=False).distinct().count() >= 6
+    assert not sheets.filter(fte_internal__isnull=True).exists()
+    assert sheets.get(title__startswith="E-guichet").prerequisites.get().title.startswith("Refonte du site")
+
+    call_command("seed_demo", force=True, verbosity=0, stdout=StringIO())
+    assert counts(demo) == first
+
+
+def test_the_demo_ranking_has_one_disagreement_settled_by_a_consensus(demo):
+    out = StringIO()
+    call_command("roadmap_rank", mission=demo.pk, output="json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert len(data["ranking"]) == ProjectSheet.objects.filter(mission=demo).scorable().count()
+    assert data["unresolved_disagreements"] == []
+    consensus = Consensus.objects.get(sheet__mission=demo)
+    spread = Score.objects.filter(sheet=consensus.sheet, criterion=consensus.criterion).values_list("value", flat=True)
+    assert max(spread) - min(spread) > 2
+    assert consensus.by.username == "claire.dubois" and consensus.comment
+
+
+def test_claire_reads_the_ranking_of_the_demo_sheets(client, demo):
+    client.force_login(user("claire.dubois"))
+    response = client.get(reverse("roadmap:ranking", kwargs={"mission_id": demo.pk}))
+    assert response.status_code == 200
+    body = response.content.decode()
+    rows = ranking_rows(body)
+    assert len(rows) == ProjectSheet.objects.filter(mission=demo).scorable().count() >= 12
+    assert reverse("roadmap:scoring-grid", kwargs={"mission_id": demo.pk}) in body
+
+
+def test_the_college_member_reads_the_ranking_without_a_grid(client, demo):
+    client.force_login(user("marc.lambert"))
+    url = reverse("roadmap:ranking", kwargs={"mission_id": demo.pk})
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert len(ranking_rows(body)) >= 12
+    assert reverse("roadmap:scoring-grid", kwargs={"mission_id": demo.pk}) not in body
+    assert client.get(reverse("roadmap:scoring-grid", kwargs={"mission_id": demo.pk})).status_code == 403
+
+
+def test_a_member_of_another_commune_does_not_reach_the_demo_ranking(client, demo):
+    client.force_login(user("anne.collard"))  # Collège of Val-d'Ourthe, not of Sambrevaux
+    assert client.get(reverse("roadmap:ranking", kwargs={"mission_id": demo.pk})).status_code in (403, 404)
