@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from roadmap.demo import large
 from roadmap.models import (
     BudgetLine,
     Consensus,
@@ -18,6 +19,8 @@ from roadmap.models import (
     ScoringSubmission,
     SheetStatus,
 )
+from roadmap.selectors.ranking import mission_ranking
+from territoire.demo import DemoContext
 from territoire.models import Mission
 from tests.roadmap.test_ranking_page import ranking_rows
 
@@ -105,3 +108,21 @@ def test_the_college_member_reads_the_ranking_without_a_grid(client, demo):
 def test_a_member_of_another_commune_does_not_reach_the_demo_ranking(client, demo):
     client.force_login(user("anne.collard"))  # Collège of Val-d'Ourthe, not of Sambrevaux
     assert client.get(reverse("roadmap:ranking", kwargs={"mission_id": demo.pk})).status_code in (403, 404)
+
+
+def test_the_large_demo_mission_is_fully_scored_and_ranked_twice_alike(tenant_a):
+    """``roadmap.demo.large`` alone, on a tenant's mission (the whole ``--size large`` seed is a benchmark)."""
+    ctx = DemoContext(
+        size="large",
+        stdout=StringIO(),
+        users={"claire.dubois": tenant_a.consultant},
+        missions={large.COMMUNE: tenant_a.mission},
+    )
+    large.seed(ctx)
+    first = counts(tenant_a.mission)
+    assert (first["sheets"], first["criteria"], first["scores"], first["submissions"]) == (150, 8, 150 * 8 * 4, 4)
+    assert tenant_a.mission.referents.count() == 4
+    large.seed(ctx)
+    assert counts(tenant_a.mission) == first
+    result = mission_ranking(tenant_a.mission, draws=50)
+    assert len(result.ranked) == 150 and not result.incomplete
