@@ -372,6 +372,8 @@ DISAGREEMENT = {
     "criterion": "impact",
     "claire": (5, "Toute la population peut participer, le budget participatif touche chaque quartier."),
     "thomas": (2, "Dans les communes comparables, moins de 3 % des habitants participent en ligne."),
+    # Thomas's first level on that cell, revised before he submitted: the score's history shows the change.
+    "thomas_first": (3, "Impact moyen : dépend de l'animation."),
     "consensus": (
         "3.5",
         "Discuté le 14 : l'impact dépend de l'animation. On retient 3,5 avec un budget participatif dès la "

@@ -8,10 +8,10 @@ they disagree. The budget criterion is scored from the sheet's investment with t
 from decimal import Decimal
 
 from roadmap.demo.catalogue import DISAGREEMENT, SHEETS, THOMAS_DELTAS
-from roadmap.models import BudgetKind, Criterion
+from roadmap.models import BudgetKind, Criterion, Score
 from roadmap.services import criteria as criteria_services
 from roadmap.services import scoring as services
-from roadmap.services.scoring import CellEdit
+from roadmap.services.scoring import CellEdit, score_version
 
 # The budget guide's bands (« moins de 10 000 € », « de 10 000 à 50 000 € »…): level = 1 + bands passed.
 BUDGET_BANDS = (Decimal(10_000), Decimal(50_000), Decimal(150_000), Decimal(500_000))
@@ -31,6 +31,8 @@ def seed(mission, sheets: dict, *, lead, second) -> None:
                     continue
                 edits.append(CellEdit(sheet, criterion, value, _comment(who, key, criterion, value), ""))
         services.scores_save(mission=mission, consultant=consultant, edits=edits, by=consultant)
+        if who == "thomas":
+            _revise(mission, consultant, scored.get(DISAGREEMENT["sheet"]), criteria.get(DISAGREEMENT["criterion"]))
         services.scoring_submit(mission=mission, consultant=consultant, by=consultant)
     sheet, criterion = scored.get(DISAGREEMENT["sheet"]), criteria.get(DISAGREEMENT["criterion"])
     if sheet is not None and criterion is not None:
@@ -63,13 +65,23 @@ def _second_levels(key, sheet, n) -> dict:
         delta = THOMAS_DELTAS[(n + 3 * j) % len(THOMAS_DELTAS)]
         levels[code] = min(5, max(1, levels[code] + delta))
     if key == DISAGREEMENT["sheet"]:
-        levels[DISAGREEMENT["criterion"]] = DISAGREEMENT["thomas"][0]
+        levels[DISAGREEMENT["criterion"]] = DISAGREEMENT["thomas_first"][0]
     return levels
+
+
+def _revise(mission, consultant, sheet, criterion) -> None:
+    """Thomas lowers his first level on the disagreement's cell, as a second save of his grid would."""
+    if sheet is None or criterion is None:
+        return
+    score = Score.objects.get(sheet=sheet, criterion=criterion, consultant=consultant)
+    value, comment = DISAGREEMENT["thomas"]
+    edit = CellEdit(sheet, criterion, value, comment, score_version(score))
+    services.scores_save(mission=mission, consultant=consultant, edits=[edit], by=consultant)
 
 
 def _comment(who, key, criterion, value) -> str:
     """The disagreement's arguments; elsewhere the guide's description of the level chosen."""
     if key == DISAGREEMENT["sheet"] and criterion.code == DISAGREEMENT["criterion"]:
-        return DISAGREEMENT[who][1]
+        return DISAGREEMENT["thomas_first" if who == "thomas" else who][1]
     guide = criterion.guide_for(value)
     return f"{guide[:1].upper()}{guide[1:]}." if guide else ""

@@ -82,6 +82,12 @@ def test_the_demo_ranking_has_one_disagreement_settled_by_a_consensus(demo):
     spread = Score.objects.filter(sheet=consensus.sheet, criterion=consensus.criterion).values_list("value", flat=True)
     assert max(spread) - min(spread) > 2
     assert consensus.by.username == "claire.dubois" and consensus.comment
+    # Thomas revised that cell before submitting: its history keeps both levels, with him as author.
+    revised = Score.objects.get(
+        sheet=consensus.sheet, criterion=consensus.criterion, consultant__username="thomas.leroy"
+    )
+    assert [h.value for h in revised.history.order_by("history_date")] == [3, 2]
+    assert {h.history_user.username for h in revised.history.all()} == {"thomas.leroy"}
 
 
 def test_claire_reads_the_ranking_of_the_demo_sheets(client, demo):
