@@ -132,3 +132,15 @@ def test_the_large_demo_mission_is_fully_scored_and_ranked_twice_alike(tenant_a)
     assert counts(tenant_a.mission) == first
     result = mission_ranking(tenant_a.mission, draws=50)
     assert len(result.ranked) == 150 and not result.incomplete
+
+
+def test_every_demo_sheet_and_the_grid_open_for_claire(client, demo):
+    """The demo's data (calls below their minimum, capped subsidies, own funds) renders on every page."""
+    client.force_login(user("claire.dubois"))
+    assert client.get(reverse("roadmap:sheet-list", kwargs={"mission_id": demo.pk})).status_code == 200
+    assert client.get(reverse("roadmap:scoring-grid", kwargs={"mission_id": demo.pk})).status_code == 200
+    for sheet in ProjectSheet.objects.filter(mission=demo):
+        url = reverse("roadmap:sheet-detail", kwargs={"mission_id": demo.pk, "sheet_id": sheet.pk})
+        response = client.get(url)
+        assert response.status_code == 200, sheet.code
+        assert sheet.title in response.content.decode()
