@@ -14,6 +14,15 @@ from roadmap.models.timeline import MAX_YEARS
 QUARTERS = [(q, _("T%(quarter)s") % {"quarter": q}) for q in range(1, 5)]
 
 
+class AmountField(forms.DecimalField):
+    """A decimal that reads « 120 000,50 » too: spaces between thousands are dropped."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split())
+        return super().to_python(value)
+
+
 class TimelineSettingsForm(forms.Form):
     start_year = forms.IntegerField(label=_("Année de début"), min_value=2000, max_value=2100)
     start_quarter = forms.TypedChoiceField(label=_("Trimestre de début"), choices=QUARTERS, coerce=int)
@@ -34,7 +43,7 @@ class TimelineSettingsForm(forms.Form):
 
 class EnvelopeForm(forms.Form):
     year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Enveloppe nette (€ HTVA)"),
         required=False,
         max_digits=12,

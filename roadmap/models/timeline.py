@@ -123,7 +123,9 @@ class SheetPin(TimeStampedModel):
         verbose_name = _("date de début fixée")
         verbose_name_plural = _("dates de début fixées")
         constraints = [
-            models.CheckConstraint(condition=Q(start_quarter__gte=1, start_quarter__lte=4), name="sheetpin_quarter_valid"),
+            models.CheckConstraint(
+                condition=Q(start_quarter__gte=1, start_quarter__lte=4), name="sheetpin_quarter_valid"
+            ),
         ]
 
     def __str__(self):

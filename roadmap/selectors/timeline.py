@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils.translation import gettext as _
 
 from roadmap import ranking
 from roadmap.models import BudgetEnvelope, FundingLine, ProjectSheet, SheetPin, SheetStatus, TimelineSettings
@@ -171,7 +170,14 @@ def mission_timeline(mission) -> MissionTimeline:
                 pinned_start=start,
             )
         )
-        facts[sheet.code] = (pin, quarters, costs.investment - subsidies, costs.running, fte, not sheet.duration_months)
+        facts[sheet.code] = (
+            pin,
+            quarters,
+            costs.investment - subsidies,
+            costs.running,
+            fte,
+            not sheet.duration_months,
+        )
     try:
         timeline = schedule(
             planned,
@@ -192,4 +198,3 @@ def mission_timeline(mission) -> MissionTimeline:
         result.rows.append(TimelineRow(sheet, placement, pin, quarters, net, running, fte, missing, column, span))
     result.years = list(timeline.years)
     return result
-

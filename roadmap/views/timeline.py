@@ -94,9 +94,7 @@ def envelope_edit(request, mission_id):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(
-                request, _("Enveloppe %(year)s enregistrée.") % {"year": form.cleaned_data["year"]}
-            )
+            messages.success(request, _("Enveloppe %(year)s enregistrée.") % {"year": form.cleaned_data["year"]})
             return redirect("roadmap:timeline", mission_id=mission.pk)
     return _page(request, mission, envelope_form=form, status=400)
 
@@ -129,4 +127,3 @@ def sheet_unpin(request, mission_id, sheet_id):
     services.sheet_unpin(sheet=sheet, by=request.user)
     messages.success(request, _("La fiche %(code)s n'est plus fixée.") % {"code": sheet.code})
     return redirect("roadmap:timeline", mission_id=mission_id)
-
