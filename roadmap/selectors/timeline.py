@@ -22,6 +22,7 @@ from roadmap.selectors.ranking import mission_ranking
 from roadmap.services.timeline import horizon, timeline_settings_of
 
 DEFAULT_MONTHS = 3
+ORDER_DRAWS = 1  # the ranking's robustness is not shown here; one draw keeps its cost away
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _sheets(mission, status):
 
 def _priority_order(mission, sheets):
     """The ranking's order; sheets not ranked yet after, by code."""
-    result = mission_ranking(mission)
+    result = mission_ranking(mission, draws=ORDER_DRAWS)  # only the order is read: no robustness needed
     position = {r.sheet.pk: r.position for r in result.ranked}
     unranked = len(position) + 1
     return sorted(sheets, key=lambda s: (position.get(s.pk, unranked), s.code))

@@ -23,7 +23,9 @@ def world(transactional_db):
     return tenant
 
 
-def test_consultant_reads_the_timeline_and_pins_a_sheet(page, live_server, login, screenshot, assert_accessible, world):
+def test_consultant_reads_the_timeline_and_pins_a_sheet(
+    page, live_server, login, screenshot, assert_accessible, world
+):
     tenant = world
     login(tenant.consultant)
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/feuille-de-route/")
