@@ -229,3 +229,48 @@ def test_query_count_is_constant_in_the_number_of_sheets(client, tenant_a, djang
 
 
 QUERIES = 20  # session, user, memberships, mission; ranking tables; settings, envelopes, sheets and their lines
+
+
+def test_roadmap_rank_prints_the_schedule(planned):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("roadmap_rank", mission=planned["mission"].pk, output="json", stdout=out)
+    schedule = json.loads(out.getvalue())["schedule"]
+    assert [(p["code"], p["start"], p["end"]) for p in schedule["placements"]] == [
+        ("FP-01", "T1 2027", "T2 2027"),
+        ("FP-02", "T1 2028", "T1 2028"),
+        ("FP-03", "T3 2027", "T3 2027"),
+    ]
+    assert schedule["budget"][0] == {
+        "year": 2027,
+        "investment": "100000.00",
+        "running": "2000.00",
+        "subsidies": "10000.00",
+        "net": "92000.00",
+        "envelope": "100000.00",
+        "fte_peak": 0.0,
+        "fte_capacity": None,
+    }
+    out = StringIO()
+    call_command("roadmap_rank", mission=planned["mission"].pk, stdout=out)
+    assert "FP-02      T1 2028 – T1 2028" in out.getvalue().replace("\xa0", " ")
+
+
+def test_a_pin_left_outside_a_shortened_horizon_is_ignored_and_said(client, planned):
+    mission, consultant = planned["mission"], planned["tenant"].consultant
+    SheetPin.objects.create(sheet=planned["sheets"]["FP-02"], start_year=2030, start_quarter=2, by=consultant)
+    client.force_login(consultant)
+    response = client.post(
+        reverse("roadmap:timeline-settings", args=[mission.pk]),
+        {"start_year": "2027", "start_quarter": "1", "years": "2", "fte_capacity": ""},
+    )
+    assert response.status_code == 302
+    response = client.get(url(mission))
+    result = response.context["result"]
+    assert [p.sheet.code for p in result.ignored_pins] == ["FP-02"]
+    assert placements(result)["FP-02"] == ("T1 2028", "T1 2028")
+    assert "La date fixée pour FP-02 (T2 2030) sort de l'horizon" in text(response)
