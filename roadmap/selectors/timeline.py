@@ -8,13 +8,15 @@ unscheduled, with the reason. A pin left outside the horizon (the horizon change
 ignored and listed as such. Tables are read in a fixed number of queries, whatever the number of sheets.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from roadmap import ranking
 from roadmap.models import BudgetEnvelope, FundingLine, ProjectSheet, SheetPin, SheetStatus, TimelineSettings
+from roadmap.ranking import errors
 from roadmap.ranking.quarters import Quarter, quarters_for_months
 from roadmap.ranking.timeline import Placement, PlannedSheet, YearBudget, schedule
 from roadmap.selectors.costs import sheet_costs
@@ -49,7 +51,7 @@ class MissionTimeline:
     quarters: list[Quarter] = field(default_factory=list)
     rows: list[TimelineRow] = field(default_factory=list)  # in priority order
     years: list[YearBudget] = field(default_factory=list)
-    ignored_pins: list[SheetPin] = field(default_factory=list)
+    ignored_pins: list[tuple[SheetPin, str]] = field(default_factory=list)  # (pin, why, in French)
     error: str = ""  # French: why nothing could be planned (a cycle of prerequisites…)
 
     @property
@@ -127,6 +129,31 @@ def _priority_order(mission, sheets):
     return sorted(sheets, key=lambda s: (position.get(s.pk, unranked), s.code))
 
 
+def _schedule(result: MissionTimeline, planned: list[PlannedSheet], facts: dict, first: Quarter):
+    """The engine's timeline; a pin it finds impossible (before a pinned prerequisite's end) is set aside
+    with its message and the rest planned without it. Other refusals (a cycle) become ``result.error``."""
+    settings = result.settings
+    while True:
+        try:
+            return schedule(
+                planned,
+                start=first,
+                years=settings.years,
+                envelopes={e.year: e.amount for e in result.envelopes},
+                fte_capacity=None if settings.fte_capacity is None else float(settings.fte_capacity),
+            )
+        except errors.InvalidPin as error:
+            index = next(i for i, p in enumerate(planned) if p.code == error.sheet)
+            if planned[index].pinned_start is None:
+                result.error = error.message
+                return None
+            planned[index] = replace(planned[index], pinned_start=None)
+            result.ignored_pins.append((facts[error.sheet][0], error.message))
+        except ranking.RankingError as error:
+            result.error = error.message
+            return None
+
+
 def planned_status(mission) -> str:
     """The status the timeline plans: retained sheets, or proposed ones while none is retained."""
     if ProjectSheet.objects.for_mission(mission).filter(status=SheetStatus.RETAINED).exists():
@@ -155,7 +182,12 @@ def mission_timeline(mission) -> MissionTimeline:
         if pin is not None:
             start = Quarter(pin.start_year, pin.start_quarter)
             if start < first or (start + (quarters - 1)) > last:
-                result.ignored_pins.append(pin)
+                why = _(
+                    "La date fixée pour %(code)s (%(start)s) sort de l'horizon du planning (%(first)s – %(last)s)."
+                )
+                result.ignored_pins.append(
+                    (pin, why % {"code": sheet.code, "start": start, "first": first, "last": last})
+                )
                 start = None
         subsidies = min(costs.subsidies, costs.investment)
         fte = float(sheet.fte_internal or 0)
@@ -179,16 +211,8 @@ def mission_timeline(mission) -> MissionTimeline:
             fte,
             not sheet.duration_months,
         )
-    try:
-        timeline = schedule(
-            planned,
-            start=first,
-            years=settings.years,
-            envelopes={e.year: e.amount for e in envelopes},
-            fte_capacity=None if settings.fte_capacity is None else float(settings.fte_capacity),
-        )
-    except ranking.RankingError as error:
-        result.error = error.message
+    timeline = _schedule(result, planned, facts, first)
+    if timeline is None:
         return result
     for sheet, placement in zip(sheets, timeline.placements, strict=True):
         pin, quarters, net, running, fte, missing = facts[sheet.code]

@@ -21,6 +21,7 @@ from roadmap.models import (
     BudgetEnvelope,
     FundingSource,
     FundingStatus,
+    ProjectSheet,
     SheetPin,
     SheetStatus,
     TimelineSettings,
@@ -271,6 +272,43 @@ def test_a_pin_left_outside_a_shortened_horizon_is_ignored_and_said(client, plan
     assert response.status_code == 302
     response = client.get(url(mission))
     result = response.context["result"]
-    assert [p.sheet.code for p in result.ignored_pins] == ["FP-02"]
+    assert [p.sheet.code for p, _why in result.ignored_pins] == ["FP-02"]
     assert placements(result)["FP-02"] == ("T1 2028", "T1 2028")
-    assert "La date fixée pour FP-02 (T2 2030) sort de l'horizon" in text(response)
+    assert "La date fixée pour FP-02 (T2 2030) sort de l&#x27;horizon du planning (T1 2027 – T4 2028)." in text(
+        response
+    )
+
+
+def test_a_pin_before_its_pinned_prerequisite_ends_is_set_aside_with_the_reason(client, planned):
+    mission, consultant = planned["mission"], planned["tenant"].consultant
+    SheetPin.objects.create(sheet=planned["sheets"]["FP-01"], start_year=2027, start_quarter=2, by=consultant)
+    SheetPin.objects.create(sheet=planned["sheets"]["FP-03"], start_year=2027, start_quarter=1, by=consultant)
+    client.force_login(consultant)
+    response = client.get(url(mission))
+    result = response.context["result"]
+    assert not result.error
+    assert [(p.sheet.code, why) for p, why in result.ignored_pins] == [
+        (
+            "FP-03",
+            "La date de début fixée pour la fiche FP-03 est impossible : "
+            "son prérequis FP-01, fixé lui aussi, se termine au T3 2027.",
+        )
+    ]
+    assert placements(result)["FP-03"] == ("T4 2027", "T4 2027")
+    body = text(response)
+    assert reverse("roadmap:sheet-unpin", args=[mission.pk, planned["sheets"]["FP-03"].pk]) in body
+    assert "Libérer FP-03" in body
+
+
+def test_internal_capacity_delays_a_sheet(client, planned):
+    mission = planned["mission"]
+    TimelineSettings.objects.filter(mission=mission).update(fte_capacity=Decimal("1"))
+    BudgetEnvelope.objects.all().delete()
+    ProjectSheet.objects.filter(code__in=["FP-01", "FP-02"]).update(fte_internal=Decimal("0.8"))
+    result = mission_timeline(mission)
+    assert placements(result)["FP-02"] == ("T3 2027", "T3 2027")
+    assert (
+        reasons_of(result.rows)["FP-02"]
+        == "reporté au T3 2027 : capacité interne dépassée au T2 2027 (1,6 ETP pour 1,0)"
+    )
+    assert [(y.year, y.fte_peak) for y in result.years][:2] == [(2027, 0.8), (2028, 0.0)]
