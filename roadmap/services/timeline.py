@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,12 +91,25 @@ def envelope_set(*, mission, by, year: int, amount: Decimal | None) -> BudgetEnv
     envelope = existing or BudgetEnvelope(mission=mission, year=year)
     envelope.amount = amount
     envelope._history_user = by
-    if existing is None:
-        envelope.save()
-    else:
+    if existing is None and not _created(envelope):
+        # Created meanwhile in another tab: this request's amount wins.
+        envelope = BudgetEnvelope.objects.select_for_update().get(mission=mission, year=year)
+        envelope.amount, envelope._history_user = amount, by
+        existing = envelope
+    if existing is not None:
         envelope.save(update_fields=["amount", "updated_at"])
     logger.info("budget_envelope_set mission=%s year=%s amount=%s by=%s", mission.pk, year, amount, by.pk)
     return envelope
+
+
+def _created(instance) -> bool:
+    """Insert ``instance``; False when a concurrent request inserted the same unique row first."""
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError:
+        return False
+    return True
 
 
 def check_pin(settings: TimelineSettings, sheet: ProjectSheet, start: Quarter) -> None:
@@ -129,11 +142,13 @@ def sheet_pin(*, sheet: ProjectSheet, by, start_year: int, start_quarter: int) -
     if pin is None:
         pin = SheetPin(sheet=sheet, start_year=start_year, start_quarter=start_quarter, by=by)
         pin._history_user = by
-        pin.save()
-    else:
-        pin.start_year, pin.start_quarter, pin.by = start_year, start_quarter, by
-        pin._history_user = by
-        pin.save(update_fields=["start_year", "start_quarter", "by", "updated_at"])
+        if _created(pin):
+            logger.info("sheet_pinned sheet=%s start=%s-Q%s by=%s", sheet.pk, start_year, start_quarter, by.pk)
+            return pin
+        pin = SheetPin.objects.select_for_update().get(sheet=sheet)  # pinned meanwhile in another tab
+    pin.start_year, pin.start_quarter, pin.by = start_year, start_quarter, by
+    pin._history_user = by
+    pin.save(update_fields=["start_year", "start_quarter", "by", "updated_at"])
     logger.info("sheet_pinned sheet=%s start=%s-Q%s by=%s", sheet.pk, start_year, start_quarter, by.pk)
     return pin
 

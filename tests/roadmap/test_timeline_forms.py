@@ -154,3 +154,15 @@ def test_another_commune_gets_404(client, tenant_a, tenant_b, mission, retained)
 def test_get_on_a_post_only_url_is_refused(client, tenant_a, mission):
     client.force_login(tenant_a.consultant)
     assert client.get(url(mission, "roadmap:sheet-pin")).status_code == 405
+
+
+def test_a_row_inserted_meanwhile_by_another_tab_is_not_an_error(tenant_a, mission, retained):
+    from roadmap.services.timeline import _created
+
+    BudgetEnvelope.objects.create(mission=mission, year=2027, amount=Decimal("1"))
+    assert _created(BudgetEnvelope(mission=mission, year=2027, amount=Decimal("2"))) is False
+    SheetPin.objects.create(sheet=retained, start_year=2027, start_quarter=1, by=tenant_a.consultant)
+    assert _created(SheetPin(sheet=retained, start_year=2028, start_quarter=1, by=tenant_a.consultant)) is False
+    # The transaction is still usable and the first rows stand.
+    assert BudgetEnvelope.objects.get(mission=mission, year=2027).amount == Decimal("1")
+    assert SheetPin.objects.get(sheet=retained).start_year == 2027
