@@ -1,7 +1,7 @@
 from django.urls import path
 
 from roadmap import views
-from roadmap.views import library, ranking, reports, scoring, sheets
+from roadmap.views import library, ranking, reports, scoring, sheets, timeline
 
 app_name = "roadmap"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path(SHEET + "modifier/", sheets.sheet_edit, name="sheet-edit"),
     path(SHEET + "statut/", sheets.sheet_status, name="sheet-status"),
     path(SHEET + "historique/", sheets.sheet_history, name="sheet-history"),
+    path(SHEET + "planning/liberer/", timeline.sheet_unpin, name="sheet-unpin"),
     path(SHEET + "dupliquer/", sheets.sheet_duplicate, name="sheet-duplicate"),
     path(SHEET + "modele/", library.sheet_save_template, name="sheet-save-template"),
     path("modeles/", library.template_list, name="template-list"),
@@ -29,6 +30,10 @@ urlpatterns = [
     path("criteres/<int:criterion_id>/", scoring.criterion_edit, name="criterion-edit"),
     path("cotation/", scoring.scoring_grid, name="scoring-grid"),
     path("classement/", ranking.ranking, name="ranking"),
+    path("planning/", timeline.timeline, name="timeline"),
+    path("planning/reglages/", timeline.timeline_settings, name="timeline-settings"),
+    path("planning/enveloppes/", timeline.envelope_edit, name="envelope-edit"),
+    path("planning/fixer/", timeline.sheet_pin, name="sheet-pin"),
     path(
         "classement/consensus/<int:sheet_id>/<int:criterion_id>/",
         scoring.consensus_edit,

@@ -2,15 +2,19 @@
 
 The missions in the roadmap phase get fourteen project sheets made from their findings, scored by two
 referent consultants (Claire Dubois leads, Thomas Leroy seconds) with one disagreement and its consensus
-(``sheets``, ``scoring``). With ``--size large`` a benchmark mission gets 150 sheets × 8 criteria × 4
+(``sheets``, ``scoring``), and a four-year planning with a yearly envelope of 150 000 € and 1,5 internal
+FTE (``_seed_timeline``). With ``--size large`` a benchmark mission gets 150 sheets × 8 criteria × 4
 consultants, in bulk (``large``).
 """
 
 import logging
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from roadmap.demo import large, scoring, sheets
+from roadmap.services import timeline as timeline_services
 from territoire.models import Membership, Mission, Role
 
 logger = logging.getLogger(__name__)
@@ -38,4 +42,15 @@ def _seed_mission(mission, lead, second) -> None:
     sheets.clear(mission)
     made = sheets.seed(mission, by=lead)
     scoring.seed(mission, made, lead=lead, second=second)
+    _seed_timeline(mission, lead)
     logger.info("demo_roadmap_seeded mission=%s sheets=%s", mission.pk, len(made))
+
+
+def _seed_timeline(mission, by) -> None:
+    """Plan the retained sheets from next year on: 150 000 € of net cost and 1,5 internal FTE a year."""
+    first = timezone.localdate().year + 1
+    timeline_services.timeline_settings_update(
+        mission=mission, by=by, start_year=first, start_quarter=1, years=4, fte_capacity=Decimal("1.5")
+    )
+    for year in range(first, first + 4):
+        timeline_services.envelope_set(mission=mission, by=by, year=year, amount=Decimal("150000"))

@@ -15,10 +15,12 @@ from roadmap.models.scoring import (
     ScoringSubmission,
 )
 from roadmap.models.sheets import STATUS_TRANSITIONS, ProjectSheet, ProjectSheetQuerySet, SheetStatus
+from roadmap.models.timeline import BudgetEnvelope, SheetPin, TimelineSettings
 
 __all__ = [
     "STATUS_TRANSITIONS",
     "BudgetCategory",
+    "BudgetEnvelope",
     "BudgetKind",
     "BudgetLine",
     "Consensus",
@@ -36,7 +38,9 @@ __all__ = [
     "Score",
     "ScoringSubmission",
     "SheetIndicator",
+    "SheetPin",
     "SheetRisk",
     "SheetStatus",
     "SheetTemplate",
+    "TimelineSettings",
 ]

@@ -144,3 +144,16 @@ def test_every_demo_sheet_and_the_grid_open_for_claire(client, demo):
         response = client.get(url)
         assert response.status_code == 200, sheet.code
         assert sheet.title in response.content.decode()
+
+
+def test_the_demo_plans_its_retained_sheets_within_yearly_envelopes(client, demo):
+    from roadmap.selectors.timeline import mission_timeline
+
+    timeline = mission_timeline(demo)
+    retained = ProjectSheet.objects.filter(mission=demo, status="retained").count()
+    assert retained >= 3
+    client.force_login(user("claire.dubois"))
+    response = client.get(reverse("roadmap:timeline", kwargs={"mission_id": demo.pk}))
+    assert response.status_code == 200
+    assert "150\xa0000\xa0€" in response.content.decode()  # the yearly envelope, in the budget table
+    assert timeline.as_dict()

@@ -3,7 +3,8 @@
     python manage.py roadmap_rank --mission 12 [--format text|json] [--draws 1000] [--top-k 3]
 
 Ranking with totals, priority classes, TOPSIS rank, rank acceptability and top-k probability (robustness),
-sheets not yet ranked, unresolved disagreements, blocked sheets; ``--format json`` for programs.
+sheets not yet ranked, unresolved disagreements, blocked sheets, and the schedule of the timeline page
+(placements with their reasons, budget per year); ``--format json`` for programs.
 """
 
 import json
@@ -12,6 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from roadmap.selectors.ranking import mission_ranking
+from roadmap.selectors.timeline import mission_timeline
 from territoire.models import Mission
 
 
@@ -32,13 +34,33 @@ class Command(BaseCommand):
             raise CommandError(f"Aucune mission n'a l'identifiant {mission}.")
         started = time.perf_counter()
         result = mission_ranking(mission_obj, draws=draws, top_k=top_k)
+        timeline = mission_timeline(mission_obj)
         elapsed = time.perf_counter() - started
         if output == "json":
             report = result.as_dict()
+            report["schedule"] = timeline.as_dict()
             report["seconds"] = round(elapsed, 3)
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
         self._text(result, elapsed)
+        self._schedule(timeline)
+
+    def _schedule(self, timeline):
+        write = self.stdout.write
+        if timeline.error:
+            write(f"Planning : {timeline.error}")
+            return
+        if not timeline.rows:
+            return
+        write("")
+        write(f"Planning ({'fiches proposées' if timeline.proposed_only else 'fiches retenues'}) :")
+        for row in timeline.rows:
+            placement = row.placement
+            when = f"{placement.start} – {placement.end}" if placement.scheduled else "non planifiée"
+            write(f"  {row.sheet.code:<10} {when:<20} {placement.reason}")
+        for year in timeline.years:
+            envelope = "—" if year.envelope is None else f"{year.envelope}"
+            write(f"  {year.year} : net {year.net} (enveloppe {envelope})")
 
     def _text(self, result, elapsed):
         write = self.stdout.write
