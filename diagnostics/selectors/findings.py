@@ -3,6 +3,7 @@
 from collections import Counter
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,7 +19,8 @@ def source_label(source: FindingSource, *, may_read_interviews: bool) -> str:
     if source.kind == SourceKind.INTERVIEW:
         if not may_read_interviews:
             return _("Entretien (confidentiel)")
-        return f"{_('Entretien')} — {source.interview} ({source.interview.scheduled_at:%d/%m/%Y})"
+        day = timezone.localtime(source.interview.scheduled_at)  # Brussels' calendar day, not UTC's
+        return f"{_('Entretien')} — {source.interview} ({day:%d/%m/%Y})"
     return f"{source.get_kind_display()} : {source.label}"
 
 

@@ -140,3 +140,15 @@ def test_other_commune_gets_404_and_members_read(client, tenant_a, tenant_b):
     client.force_login(tenant_a.staff)
     assert client.get(target).status_code == 200
     assert client.get(target + "?impression=1").status_code == 200
+
+
+def test_an_interview_late_in_the_evening_is_dated_by_brussels_calendar(db):
+    """23:30 UTC on 14/03 is already 15/03 in Brussels: the synthesis' source label says 15/03."""
+    from datetime import UTC, datetime
+
+    from diagnostics.selectors.findings import source_label
+    from tests.diagnostics.factories_fieldwork import InterviewFactory
+    from tests.diagnostics.factories_findings import InterviewSourceFactory
+
+    source = InterviewSourceFactory(interview=InterviewFactory(scheduled_at=datetime(2026, 3, 14, 23, 30, tzinfo=UTC)))
+    assert "(15/03/2026)" in source_label(source, may_read_interviews=True)
