@@ -1,12 +1,13 @@
 from django.urls import path
 
 from roadmap import views
-from roadmap.views import library, ranking, reports, scoring, sheets, timeline
+from roadmap.views import decisions, library, ranking, reports, scoring, sheets, timeline
 
 app_name = "roadmap"
 
 SHEET = "fiches/<int:sheet_id>/"
 TEMPLATE = "modeles/<int:template_id>/"
+VERSION = "college/<int:version_id>/"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -34,6 +35,10 @@ urlpatterns = [
     path("planning/reglages/", timeline.timeline_settings, name="timeline-settings"),
     path("planning/enveloppes/", timeline.envelope_edit, name="envelope-edit"),
     path("planning/fixer/", timeline.sheet_pin, name="sheet-pin"),
+    path("college/", decisions.versions, name="versions"),
+    path("college/soumettre/", decisions.version_submit, name="version-submit"),
+    path(VERSION, decisions.version_detail, name="version-detail"),
+    path(VERSION + "decision/", decisions.version_decide, name="version-decide"),
     path(
         "classement/consensus/<int:sheet_id>/<int:criterion_id>/",
         scoring.consensus_edit,

@@ -36,6 +36,7 @@ URL_KWARGS = {
     "sheet_id": lambda tenant: _roadmap(tenant)["sheet"].pk,
     "template_id": lambda tenant: _roadmap(tenant)["template"].pk,
     "criterion_id": lambda tenant: _scoring(tenant)["criterion"].pk,
+    "version_id": lambda tenant: _versions(tenant)["version"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -142,3 +143,9 @@ def _scoring(tenant):
     from tests.roadmap.factories import scoring_objects
 
     return scoring_objects(tenant)
+
+
+def _versions(tenant):
+    from tests.roadmap.factories import version_objects
+
+    return version_objects(tenant)

@@ -1,7 +1,8 @@
 """Tables of the roadmap, one module per subdomain: sheets, their budget, funding, risks and indicators,
-the library of sheet templates, and the scoring that ranks them."""
+the library of sheet templates, the scoring that ranks them, and the versions the Collège decides on."""
 
 from roadmap.models.budget import BudgetCategory, BudgetKind, BudgetLine
+from roadmap.models.decisions import DecisionChoice, RoadmapDecision, RoadmapVersion
 from roadmap.models.funding import FundingCall, FundingLine, FundingSource, FundingStatus
 from roadmap.models.library import SheetTemplate
 from roadmap.models.outcomes import Likelihood, SheetIndicator, SheetRisk
@@ -25,6 +26,7 @@ __all__ = [
     "BudgetLine",
     "Consensus",
     "Criterion",
+    "DecisionChoice",
     "CriterionDirection",
     "FundingCall",
     "FundingLine",
@@ -35,6 +37,8 @@ __all__ = [
     "ProjectSheet",
     "ProjectSheetQuerySet",
     "RankingSettings",
+    "RoadmapDecision",
+    "RoadmapVersion",
     "Score",
     "ScoringSubmission",
     "SheetIndicator",

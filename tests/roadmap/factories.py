@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from roadmap.models import (
     BudgetCategory,
@@ -15,6 +16,7 @@ from roadmap.models import (
     FundingSource,
     MatrixRole,
     ProjectSheet,
+    RoadmapVersion,
     Score,
     SheetIndicator,
     SheetRisk,
@@ -142,4 +144,21 @@ def scoring_objects(tenant):
     if not cache:
         cache["sheet"] = roadmap_objects(tenant)["sheet"]
         cache["criterion"] = CriterionFactory(mission=tenant.mission)
+    return cache
+
+
+def version_objects(tenant):
+    """A version submitted to the Collège for the tenant's mission, with a frozen sheet (isolation crawler)."""
+    cache = tenant.__dict__.setdefault("_versions", {})
+    if not cache:
+        sheet = roadmap_objects(tenant)["sheet"]
+        row = {"position": 1, "code": sheet.code, "title": sheet.title, "total": 50.0, "priority": 1, "badge": ""}
+        cache["version"] = RoadmapVersion.objects.create(
+            mission=tenant.mission,
+            number=1,
+            submitted_by=tenant.consultant,
+            submitted_at=timezone.now(),
+            note=f"Note de {tenant.commune.name}",
+            snapshot={"ranking": [row], "not_ranked": [], "timeline": {"placements": [], "budget": []}},
+        )
     return cache
