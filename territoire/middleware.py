@@ -76,9 +76,13 @@ class HealthCheckMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.path = None  # resolved on the first request: the URLconf is not loaded yet at start-up
 
     def __call__(self, request):
-        if request.path == reverse("health"):
+        # Every request passes here (autosaves included): resolve the probe's path once, not per request.
+        if self.path is None:
+            self.path = reverse("health")
+        if request.path == self.path:
             from territoire.views.core import health
 
             return health(request)
