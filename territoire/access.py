@@ -144,6 +144,19 @@ def can_read_interviews(user, obj) -> bool:
     return _has_role(user, obj, Role.CONSULTANT)
 
 
+def can_edit_project(user, project) -> bool:
+    """A followed project (AMO) is kept by the commune's consultants and by the staff who own it — its leader and
+    its team; other staff and the Collège read it. ``project`` is a ``projects.FollowedProject`` or any object of
+    one whose ``project`` attribute leads to it (a milestone, an offer...)."""
+    role = role_in(user, commune_id_of(project))
+    if role == Role.CONSULTANT:
+        return True
+    if role != Role.STAFF:
+        return False
+    project = getattr(project, "project", project)
+    return project.leader_id == user.pk or project.team.filter(pk=user.pk).exists()
+
+
 def can_answer_campaign(user, campaign) -> bool:
     """A member answers a campaign logged in when it targets their role: Collège → Collège, staff → personnel."""
     wanted = {"college": Role.COLLEGE, "staff": Role.STAFF}.get(campaign.audience)
@@ -194,6 +207,7 @@ PREDICATES = {
     "see_members": can_see_members,
     "see_results": can_see_results,
     "answer_campaign": can_answer_campaign,
+    "edit_project": can_edit_project,
     "conduct_interviews": can_conduct_interviews,
     "read_interviews": can_read_interviews,
 }
