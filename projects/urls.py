@@ -1,9 +1,13 @@
 from django.urls import path
 
 from projects import views
+from projects.views import overview
 
 app_name = "projects"
 
+PROJECT = "<int:project_id>/"
+
 urlpatterns = [
     path("", views.index, name="index"),
+    path(PROJECT, overview.project_detail, name="project-detail"),
 ]

@@ -37,6 +37,8 @@ URL_KWARGS = {
     "template_id": lambda tenant: _roadmap(tenant)["template"].pk,
     "criterion_id": lambda tenant: _scoring(tenant)["criterion"].pk,
     "version_id": lambda tenant: _versions(tenant)["version"].pk,
+    # AMO follow-up (tests/projects/factories.py): a followed project of the tenant's mission.
+    "project_id": lambda tenant: _projects(tenant)["project"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -149,3 +151,9 @@ def _versions(tenant):
     from tests.roadmap.factories import version_objects
 
     return version_objects(tenant)
+
+
+def _projects(tenant):
+    from tests.projects.factories import project_objects
+
+    return project_objects(tenant)
