@@ -7,6 +7,7 @@ leaves the same rows (the history keeps the deletions, as it would for a consult
 
 from decimal import Decimal
 
+from django.db.models import PROTECT
 from django.utils import timezone
 
 from diagnostics.models import Finding
@@ -29,7 +30,13 @@ def clear(mission) -> None:
     Consensus.objects.filter(sheet__mission=mission).delete()
     Score.objects.filter(sheet__mission=mission).delete()
     ScoringSubmission.objects.filter(mission=mission).delete()
-    ProjectSheet.objects.filter(mission=mission).delete()
+    sheets = ProjectSheet.objects.filter(mission=mission)
+    # Later apps' demo rows that protect a sheet (the AMO's followed projects) are rebuilt after it: drop them
+    # through the relation, so that this app does not import the apps that know about it.
+    for relation in ProjectSheet._meta.related_objects:
+        if relation.on_delete is PROTECT:
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": sheets}).delete()
+    sheets.delete()
     Criterion.objects.filter(mission=mission).delete()
 
 
