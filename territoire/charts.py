@@ -1,8 +1,8 @@
 """Charts of every page and report: server-side SVG drawn by pygal, in one house style.
 
 The one place for the palette, the size policy and long labels, used by the questionnaire results, the
-synthesis and (later) the roadmap and the PDF report. Pages call :func:`bars` and :func:`radar` and
-put the returned SVG in the page; they never import pygal.
+synthesis, the roadmap, the PDF report and the projects' indicators. Pages call :func:`bars`, :func:`radar`
+and :func:`line` and put the returned SVG in the page; they never import pygal.
 
 - **Palette**: :data:`PALETTE` for series whose colour means nothing but "another series";
   :data:`IMPORTANCE_COLORS` for series ordered from least to most important (the badges' colours).
@@ -145,6 +145,33 @@ def radar(axes, series, *, ident="") -> str:
         width=WIDTH,
         height=RADAR_HEIGHT,
         margin_bottom=28,
+    )
+
+
+def line(x_labels, values, *, ident, name="", target=None, target_name="") -> str:
+    """Values over time as a line (``x_labels`` the dates as text, one value each), as SVG; ``target``, when
+    given, is drawn as a dashed horizontal line of its own colour so that the gap to it reads at a glance.
+    The value axis starts at zero unless a value is negative."""
+    x_labels = tuple(shorten(x) for x in x_labels)
+    values = tuple(float(v) for v in values)
+    target = None if target is None else float(target)
+    name, target_name = shorten(name, LEGEND_MAX), shorten(target_name, LEGEND_MAX)
+
+    def build(chart):
+        chart.x_labels = list(x_labels)
+        chart.add(name, list(values))
+        if target is not None:
+            chart.add(target_name, [target] * len(x_labels), show_dots=False, stroke_style={"dasharray": "8, 5"})
+
+    low = min((*values, *(() if target is None else (target,))), default=0)
+    config = {"width": WIDTH, "height": VERTICAL_HEIGHT, "show_legend": target is not None}
+    if low >= 0:
+        config["include_x_axis"] = True
+    if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
+        config["x_label_rotation"] = 20
+    config["value_formatter"] = lambda v: f"{v:g}"
+    return _render_cached(
+        pygal.Line, (ident, x_labels, values, name, target, target_name), build, show_dots=True, **config
     )
 
 

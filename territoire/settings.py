@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -352,6 +353,14 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = envint("CELERY_WORKER_MAX_TASKS_PER_CHILD", 
 # A worker process that grew past this (a huge export, a PDF) is replaced after its task.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("CELERY_WORKER_MAX_MEMORY_MB", 512) * 1024  # in KiB
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Periodic tasks, sent by the `beat` service (docker-compose.yml). Each is idempotent: a second run sends nothing.
+CELERY_BEAT_SCHEDULE = {
+    # One e-mail per late milestone to its project's team, leader and consultant, at most once a day.
+    "projects-notify-late-milestones": {
+        "task": "projects.notify_late_milestones",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Content Security Policy: everything is served by us; no inline script without a nonce.
 CONTENT_SECURITY_POLICY = {

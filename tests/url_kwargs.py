@@ -39,6 +39,16 @@ URL_KWARGS = {
     "version_id": lambda tenant: _versions(tenant)["version"].pk,
     # AMO follow-up (tests/projects/factories.py): a followed project of the tenant's mission.
     "project_id": lambda tenant: _projects(tenant)["project"].pk,
+    # Implementation follow-up (tests/projects/factories_implementation.py): one row of each kind on that project.
+    "milestone_id": lambda tenant: _implementation(tenant)["milestone"].pk,
+    "commitment_id": lambda tenant: _implementation(tenant)["commitment"].pk,
+    "spending_id": lambda tenant: _implementation(tenant)["spending"].pk,
+    "indicator_id": lambda tenant: _implementation(tenant)["indicator"].pk,
+    "measurement_id": lambda tenant: _implementation(tenant)["measurement"].pk,
+    "risk_id": lambda tenant: _implementation(tenant)["risk"].pk,
+    "participant_id": lambda tenant: _implementation(tenant)["participant"].pk,
+    "feedback_id": lambda tenant: _implementation(tenant)["feedback"].pk,
+    "communication_id": lambda tenant: _implementation(tenant)["action"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -157,3 +167,9 @@ def _projects(tenant):
     from tests.projects.factories import project_objects
 
     return project_objects(tenant)
+
+
+def _implementation(tenant):
+    from tests.projects.factories_implementation import implementation_objects
+
+    return implementation_objects(tenant)

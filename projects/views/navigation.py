@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 TABS = [
     ("projects:project-detail", _("Vue d’ensemble")),
+    ("projects:health", _("Santé")),
+    ("projects:milestones", _("Jalons")),
+    ("projects:budget", _("Budget")),
+    ("projects:indicators", _("Indicateurs")),
+    ("projects:risks", _("Risques")),
+    ("projects:testing", _("Phase de test")),
+    ("projects:communication", _("Communication")),
+    ("projects:decisions", _("Décisions")),
 ]
 
 

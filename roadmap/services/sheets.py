@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from roadmap.models import (
@@ -111,7 +112,16 @@ def _sync_lines(sheet, kind: str, rows, by) -> None:
         if delete:
             if instance is not None:
                 instance._history_user = by
-                instance.delete()
+                try:
+                    instance.delete()
+                except ProtectedError as error:  # a followed project's commitments or spending use it
+                    raise ValidationError(
+                        _(
+                            "La ligne « %(line)s » est utilisée par le suivi du projet : "
+                            "elle ne peut pas être supprimée."
+                        )
+                        % {"line": instance}
+                    ) from error
             continue
         position += 1
         if instance is None:

@@ -1,0 +1,54 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+# --- Implementation follow-up (projects/models/implementation.py) ---------------------------------------------------
+from projects.models import (
+    Commitment,
+    CommunicationAction,
+    Feedback,
+    Measurement,
+    Milestone,
+    Notification,
+    Participant,
+    ProjectDecision,
+    ProjectIndicator,
+    ProjectStatus,
+    Risk,
+    Spending,
+)
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ("label", "project", "baseline_date", "current_date", "done_date")
+    list_select_related = ("project",)
+    raw_id_fields = ("project",)
+
+
+@admin.register(Commitment, Spending)
+class BudgetEntryAdmin(SimpleHistoryAdmin):
+    list_display = ("__str__", "project", "budget_line", "amount", "date")
+    list_select_related = ("project", "budget_line")
+    raw_id_fields = ("project", "budget_line")
+
+
+@admin.register(ProjectDecision)
+class ProjectDecisionAdmin(SimpleHistoryAdmin):
+    """The decision log is append-only in the pages; an operator corrects a mistake here, the history keeps it."""
+
+    list_display = ("date", "__str__", "decided_by", "project")
+    list_select_related = ("project",)
+    raw_id_fields = ("project", "feedback", "recorded_by")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("day", "kind", "project", "object_id", "recipients")
+    list_select_related = ("project",)
+    readonly_fields = ("project", "kind", "object_id", "day", "recipients", "sent_at")
+
+
+for model in (ProjectStatus, ProjectIndicator, Measurement, Risk, Participant, Feedback, CommunicationAction):
+    admin.site.register(
+        model, SimpleHistoryAdmin, raw_id_fields=[f.name for f in model._meta.fields if f.many_to_one or f.one_to_one]
+    )
