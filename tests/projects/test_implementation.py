@@ -445,3 +445,22 @@ def test_tabs_read_a_constant_number_of_queries(client, tenant_a, project, page,
         add_rows()
     with django_assert_max_num_queries(len(few)):
         client.get(url(page, project))
+
+
+def test_the_sheet_editor_keeps_a_budget_line_the_follow_up_uses(tenant_a, project, line):
+    from django.core.exceptions import ValidationError
+
+    from roadmap.services.sheets import sheet_save
+
+    CommitmentFactory(project=project, budget_line=line)
+    with pytest.raises(ValidationError) as refused:
+        sheet_save(
+            mission=project.mission,
+            sheet=project.sheet,
+            fields={},
+            relations={},
+            lines={"budget": [(line, {}, True)]},
+            by=tenant_a.consultant,
+        )
+    assert "La ligne « Licence » est utilisée par le suivi du projet" in str(refused.value)
+    assert type(line).objects.filter(pk=line.pk).exists()
