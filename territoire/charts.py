@@ -161,12 +161,24 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
         chart.x_labels = list(x_labels)
         chart.add(name, list(values))
         if target is not None:
-            chart.add(target_name, [target] * len(x_labels), show_dots=False, stroke_style={"dasharray": "8, 5"})
+            chart.add(
+                target_name,
+                [target] * len(x_labels),
+                show_dots=False,
+                stroke_style={"width": 3, "dasharray": "10, 6"},
+            )
 
-    low = min((*values, *(() if target is None else (target,))), default=0)
-    config = {"width": WIDTH, "height": VERTICAL_HEIGHT, "show_legend": target is not None}
+    drawn = (*values, *(() if target is None else (target,)))
+    low, high = min(drawn, default=0), max(drawn, default=0)
+    # Room on the right for the last date, which pygal centres on the last point.
+    config = {"width": WIDTH, "height": VERTICAL_HEIGHT, "show_legend": target is not None, "margin_right": 40}
+    # No horizontal guides: the dashed target is the one line across the chart.
+    config["show_y_guides"] = False
     if low >= 0:
         config["include_x_axis"] = True
+    if high > 0:
+        # Headroom above the highest value or target, so that the target never sits on the frame.
+        config["range"] = (min(low, 0), high * 1.2)
     if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
         config["x_label_rotation"] = 20
     config["value_formatter"] = lambda v: f"{v:g}"

@@ -74,6 +74,13 @@ def budget_page(project) -> dict:
     }
 
 
+def plain(value: Decimal | None) -> Decimal | None:
+    """A stored decimal without its trailing zeros, for reading: 40.00 → 40, 12.50 → 12.5."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def indicators_page(project) -> dict:
     """The followed indicators with their measurements and chart (target as a dashed line); the sheet's
     indicators not followed yet. Two queries, plus one for the sheet's indicators."""
@@ -85,6 +92,9 @@ def indicators_page(project) -> dict:
     for indicator in indicators:
         measures = list(indicator.measurements.all())
         indicator.measures = measures
+        indicator.target_shown = plain(indicator.target)
+        for measure in measures:
+            measure.shown = plain(measure.value)
         indicator.chart = (
             charts.line(
                 [date_format(m.date, "SHORT_DATE_FORMAT") for m in measures],
