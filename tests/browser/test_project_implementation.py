@@ -12,9 +12,14 @@ from tests.conftest import make_tenant
 from tests.projects.factories import FollowedProjectFactory
 from tests.projects.factories_implementation import (
     CommitmentFactory,
+    CommunicationActionFactory,
+    DecisionFactory,
+    FeedbackFactory,
     IndicatorFactory,
     MeasurementFactory,
     MilestoneFactory,
+    ParticipantFactory,
+    RiskFactory,
     SpendingFactory,
 )
 from tests.roadmap.factories import BudgetLineFactory, ProjectSheetFactory
@@ -44,6 +49,18 @@ def world(transactional_db):
         MeasurementFactory(
             indicator=indicator, date=today - datetime.timedelta(days=30 * months), value=Decimal(value)
         )
+    risk = RiskFactory(project=project, description="Connexion au registre national retardée", probability=3, impact=5)
+    RiskFactory(
+        project=project, description="Agents peu disponibles", probability=2, impact=2, mitigation=risk.description
+    )
+    feedback = FeedbackFactory(
+        participant=ParticipantFactory(project=project, name="Paul Gérard", function="Animateur EPN", group="EPN"),
+        severity="blocking",
+        text="Les personnes sans carte d'identité électronique ne peuvent pas se connecter.",
+    )
+    DecisionFactory(project=project, feedback=feedback, decision="Ajouter la connexion par itsme.", date=today)
+    DecisionFactory(project=project, decision="Attribuer le marché à Numérik SRL.", decided_by="Collège communal")
+    CommunicationActionFactory(project=project, action="Annonce dans le bulletin communal", done=True)
     return tenant, project
 
 
@@ -89,6 +106,16 @@ def test_recording_spending_above_the_commitment_turns_the_health_to_blocked(
     expect(page.locator("figure.chart svg")).to_have_count(1)
     assert_accessible()
     screenshot("project-indicators")
+    for tab, name in (
+        ("Jalons", "milestones"),
+        ("Risques", "risks"),
+        ("Phase de test", "testing"),
+        ("Communication", "communication"),
+        ("Décisions", "decisions"),
+    ):
+        page.get_by_role("link", name=tab, exact=True).click()
+        assert_accessible()
+        screenshot(f"project-{name}")
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("link", name="Budget", exact=True).click()
     screenshot("project-budget-390")
