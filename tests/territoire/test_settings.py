@@ -128,7 +128,7 @@ def test_docker_compose_starts_every_service_with_a_healthcheck():
     import yaml
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    assert set(compose["services"]) == {"web", "worker", "worker-pdf", "postgres", "redis"}
+    assert set(compose["services"]) == {"web", "worker", "worker-pdf", "beat", "postgres", "redis"}
     for name, service in compose["services"].items():
         assert "healthcheck" in service, name
     assert "media" in compose["volumes"]
