@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from projects.views import projects as project_views
 from territoire import views
 from territoire.views import accounts as account_views
 from territoire.views import exports as export_views
@@ -76,6 +77,8 @@ urlpatterns = [
     path("", include("diagnostics.public_urls")),
     path("missions/<int:mission_id>/feuille-de-route/", include("roadmap.urls")),
     path("missions/<int:mission_id>/projets/", include("projects.urls")),
+    # Every followed project of the user's communes (a consultant's portfolio across communes).
+    path("projets/", project_views.portfolio, name="projects-portfolio"),
     path("compte/", include(account_patterns)),
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),

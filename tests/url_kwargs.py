@@ -39,6 +39,9 @@ URL_KWARGS = {
     "version_id": lambda tenant: _versions(tenant)["version"].pk,
     # AMO follow-up (tests/projects/factories.py): a followed project of the tenant's mission.
     "project_id": lambda tenant: _projects(tenant)["project"].pk,
+    # SPMM phases (tests/projects/factories_phases.py): a phase by its value, a document of the project above.
+    "phase": lambda tenant: "prerequisites",
+    "phase_document_id": lambda tenant: _project_phases(tenant)["document"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -157,3 +160,9 @@ def _projects(tenant):
     from tests.projects.factories import project_objects
 
     return project_objects(tenant)
+
+
+def _project_phases(tenant):
+    from tests.projects.factories_phases import phase_objects
+
+    return phase_objects(tenant)
