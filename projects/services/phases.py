@@ -10,7 +10,7 @@ import secrets
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,14 +31,23 @@ logger = logging.getLogger(__name__)
 
 def answer_save(*, project, question, status: str, note: str, by) -> ChecklistAnswer:
     """Record (or change) the project's answer to one question of the checklist."""
+    values = {"status": status, "note": note, "answered_by": by, "answered_at": timezone.now()}
     with transaction.atomic():
-        answer, _created = ChecklistAnswer.objects.select_for_update().get_or_create(
-            project=project, question=question
-        )
-        answer.status, answer.note = status, note
-        answer.answered_by, answer.answered_at = by, timezone.now()
+        answer = ChecklistAnswer.objects.select_for_update().filter(project=project, question=question).first()
+        if answer is None:
+            answer = ChecklistAnswer(project=project, question=question)
+        for name, value in values.items():
+            setattr(answer, name, value)
         answer._history_user = by
-        answer.save(update_fields=["status", "note", "answered_by", "answered_at", "updated_at"])
+        try:
+            with transaction.atomic():
+                answer.save()
+        except IntegrityError:  # a teammate answered first at the same moment: ours, the later one, wins
+            answer = ChecklistAnswer.objects.select_for_update().get(project=project, question=question)
+            for name, value in values.items():
+                setattr(answer, name, value)
+            answer._history_user = by
+            answer.save(update_fields=[*values, "updated_at"])
     logger.info("checklist_answered project=%s question=%s status=%s by=%s", project.pk, question.pk, status, by.pk)
     return answer
 

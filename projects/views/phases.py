@@ -142,20 +142,22 @@ def phase_move(request, mission_id, project_id):
     project = load_project(request, mission_id, project_id, perm=access.can_edit_project)
     source = request.POST if request.method == "POST" else request.GET
     target = source.get("vers") or next_phase(project.phase)
-    if target not in ProjectPhase.values or target == project.phase:
-        messages.error(request, _("Choisissez une autre phase que la phase actuelle."))
-        return redirect("projects:project-detail", project.mission_id, project.pk)
+    settled = target not in ProjectPhase.values or target == project.phase  # nothing left to confirm
     form = PhaseMoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             transition = services.phase_move(
                 project=project,
                 from_phase=request.POST.get("de", ""),
-                to_phase=target,
+                to_phase=target or "",
                 comment=form.cleaned_data["comment"],
                 by=request.user,
             )
         except ValidationError as error:
+            if settled:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("projects:project-detail", project.mission_id, project.pk)
             for message in error.messages:
                 form.add_error(None, message)
         else:
@@ -164,6 +166,9 @@ def phase_move(request, mission_id, project_id):
                 _("Le projet est passé en phase %(phase)s.") % {"phase": transition.get_to_phase_display()},
             )
             return redirect("projects:project-detail", project.mission_id, project.pk)
+    elif settled:
+        messages.error(request, _("Choisissez une autre phase que la phase actuelle."))
+        return redirect("projects:project-detail", project.mission_id, project.pk)
     backward = PHASE_ORDER.index(target) < PHASE_ORDER.index(project.phase)
     return render(
         request,
