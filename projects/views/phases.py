@@ -81,7 +81,8 @@ def answer_save(request, mission_id, project_id, phase):
     else:
         answer = None
     if request.htmx:
-        rows = [row for row in checklist(project, phase) if row.question.pk == question.pk]
+        all_rows = checklist(project, phase)
+        rows = [row for row in all_rows if row.question.pk == question.pk]
         return render(
             request,
             "projects/phases/_answer_row.html",
@@ -94,6 +95,7 @@ def answer_save(request, mission_id, project_id, phase):
                 "answer_statuses": AnswerForm.base_fields["status"].choices,
                 "saved": answer is not None,
                 "errors": form.errors,
+                "oob_open_count": sum(row.is_open for row in all_rows),
             },
         )
     if answer is None:

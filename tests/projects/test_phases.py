@@ -98,6 +98,9 @@ def test_an_htmx_answer_returns_its_row(client, tenant_a, project):
     assert response.status_code == 200
     assert f'id="question-{question.pk}"' in response.text and "Enregistré" in response.text
     assert "<html" not in response.text
+    # The phase's count of open points is refreshed out of band (« non » keeps the question open).
+    total = ChecklistQuestion.objects.filter(phase="prerequisites", active=True).count()
+    assert 'hx-swap-oob="true"' in response.text and f"{total} points encore ouverts" in response.text
 
 
 def test_an_invalid_answer_is_refused_in_french_and_nothing_is_written(client, tenant_a, project):
