@@ -3,10 +3,10 @@
 from pathlib import PurePath
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import AnswerStatus
+from territoire.forms import validate_upload_size
 
 # What may be attached to a phase: office documents in open or common formats, and pictures.
 DOCUMENT_TYPES = (".pdf", ".docx", ".odt", ".xlsx", ".ods", ".png", ".jpg", ".jpeg")
@@ -35,13 +35,7 @@ class DocumentForm(forms.Form):
             raise forms.ValidationError(
                 _("Ce type de fichier n'est pas accepté : déposez un PDF, DOCX, ODT, XLSX, ODS, PNG ou JPG.")
             )
-        if file.size > settings.MAX_UPLOAD_SIZE:
-            raise forms.ValidationError(
-                _("Le fichier pèse %(size)s Mo : la taille maximale est de %(max)s Mo.")
-                % {"size": round(file.size / 1024 / 1024, 1), "max": settings.MAX_UPLOAD_SIZE // 1024 // 1024}
-            )
-        if file.size == 0:
-            raise forms.ValidationError(_("Le fichier est vide."))
+        validate_upload_size(file)
         return file
 
 
