@@ -11,6 +11,7 @@ from projects.models.phases import (
     PhaseNote,
     PhaseTransition,
     next_phase,
+    previous_phase,
 )
 from projects.models.projects import FollowedProject, FollowedProjectQuerySet, ProjectPhase
 
@@ -27,4 +28,5 @@ __all__ = [
     "PhaseTransition",
     "ProjectPhase",
     "next_phase",
+    "previous_phase",
 ]

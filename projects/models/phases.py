@@ -26,6 +26,11 @@ def next_phase(phase: str) -> str | None:
     return PHASE_ORDER[index + 1] if index + 1 < len(PHASE_ORDER) else None
 
 
+def previous_phase(phase: str) -> str | None:
+    index = PHASE_ORDER.index(phase)
+    return PHASE_ORDER[index - 1] if index > 0 else None
+
+
 class ChecklistQuestion(TimeStampedModel):
     """One question of a phase's checklist, the same for every project (admin-editable); an inactive question is
     no longer asked but keeps the answers given to it."""

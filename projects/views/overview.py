@@ -4,7 +4,7 @@ indicators), the current phase with its open checklist items, health with its re
 from django.db.models import prefetch_related_objects
 from django.shortcuts import render
 
-from projects.models import FollowedProject, next_phase
+from projects.models import FollowedProject, next_phase, previous_phase
 from projects.selectors.health import health_of
 from projects.selectors.phases import open_rows
 from projects.views.navigation import project_context
@@ -46,6 +46,7 @@ def project_detail(request, mission_id, project_id):
             health=health_of([project])[project.pk],
             open=open_rows(project, project.phase),
             next_phase=next_phase(project.phase),
+            previous_phase=previous_phase(project.phase),
             transitions=project.transitions.select_related("decided_by"),
             may_edit=access.can_edit_project(request.user, project),
         ),

@@ -345,3 +345,21 @@ def test_the_overview_shows_team_sheet_phase_and_open_items(client, tenant_a, pr
     assert project.sheet.code in page
     assert _first_question().text.replace("'", "&#x27;") in page
     assert "Passer à la phase suivante" not in page  # the Collège reads only
+
+
+def test_the_worker_knows_the_notification_task():
+    """Celery autodiscovers ``tasks.py`` only: the app's ready() loads ``tasks_phases`` for the worker."""
+    from territoire.celery import app
+
+    assert "projects.notify_phase_change" in app.tasks
+
+
+def test_the_overview_offers_to_go_back_to_the_previous_phase(client, tenant_a, project):
+    project.phase = "evaluation"
+    project.save()
+    client.force_login(tenant_a.consultant)
+    page = client.get(_url("project-detail", project)).text
+    assert "Passer à la phase suivante" not in page  # the last phase
+    assert f"{_url('phase-move', project)}?vers=execution" in page
+    response = client.get(_url("phase-move", project), {"vers": "execution"})
+    assert response.status_code == 200 and "Revenir à la phase Exécution" in response.text

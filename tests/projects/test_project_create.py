@@ -43,11 +43,12 @@ def test_the_button_is_gone_once_followed_or_when_not_retained(client, tenant_a,
         "Suivre ce projet"
         not in client.get(reverse("roadmap:sheet-detail", args=[tenant_a.mission.pk, proposed.pk])).text
     )
-    FollowedProjectFactory(sheet=sheet)
+    project = FollowedProjectFactory(sheet=sheet)
+    page = client.get(reverse("roadmap:sheet-detail", args=[tenant_a.mission.pk, sheet.pk])).text
+    assert "Suivre ce projet" not in page
     assert (
-        "Suivre ce projet"
-        not in client.get(reverse("roadmap:sheet-detail", args=[tenant_a.mission.pk, sheet.pk])).text
-    )
+        reverse("projects:project-detail", args=[tenant_a.mission.pk, project.pk]) in page
+    )  # « Voir le projet suivi »
 
 
 def test_the_form_prefills_the_title_and_offers_only_members_of_the_commune(client, tenant_a, tenant_b, sheet):
