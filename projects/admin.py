@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 # --- Implementation follow-up (projects/models/implementation.py) ---------------------------------------------------
 from projects.models import (
+    ChecklistQuestion,
     Commitment,
     CommunicationAction,
     Feedback,
@@ -10,6 +11,7 @@ from projects.models import (
     Milestone,
     Notification,
     Participant,
+    PhaseTransition,
     ProjectDecision,
     ProjectIndicator,
     ProjectStatus,
@@ -52,3 +54,27 @@ for model in (ProjectStatus, ProjectIndicator, Measurement, Risk, Participant, F
     admin.site.register(
         model, SimpleHistoryAdmin, raw_id_fields=[f.name for f in model._meta.fields if f.many_to_one or f.one_to_one]
     )
+# --- SPMM phases (projects/models/phases.py) ----------------------------------------------------
+
+
+@admin.register(ChecklistQuestion)
+class ChecklistQuestionAdmin(SimpleHistoryAdmin):
+    """The checklists are data: the operator rewrites, reorders or retires questions (an inactive question is no
+    longer asked; its answers stay)."""
+
+    list_display = ["phase", "order", "topic", "text", "active"]
+    list_display_links = ["text"]
+    list_editable = ["order", "active"]
+    list_filter = ["phase", "active", "topic"]
+    search_fields = ["text", "topic", "help"]
+    ordering = ["phase", "order"]
+
+
+@admin.register(PhaseTransition)
+class PhaseTransitionAdmin(admin.ModelAdmin):
+    list_display = ["project", "from_phase", "to_phase", "decided_by", "decided_at", "open_items"]
+    list_filter = ["to_phase"]
+    readonly_fields = [f.name for f in PhaseTransition._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

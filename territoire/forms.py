@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,18 @@ def validate_plausible_date(value) -> None:
             _("Indiquez une date entre %(first)s et %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
             code="date_range",
         )
+
+
+def validate_upload_size(file) -> None:
+    """Refuse an uploaded file above ``settings.MAX_UPLOAD_SIZE``, or empty, with a French message."""
+    if file.size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            _("Le fichier pèse %(size)s Mo : la taille maximale est de %(max)s Mo.")
+            % {"size": round(file.size / 1024 / 1024, 1), "max": settings.MAX_UPLOAD_SIZE // 1024 // 1024},
+            code="file_size",
+        )
+    if file.size == 0:
+        raise ValidationError(_("Le fichier est vide."), code="file_empty")
 
 
 def check_dates(form, *names) -> None:

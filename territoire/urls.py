@@ -76,6 +76,8 @@ urlpatterns = [
     path("", include("diagnostics.public_urls")),
     path("missions/<int:mission_id>/feuille-de-route/", include("roadmap.urls")),
     path("missions/<int:mission_id>/projets/", include("projects.urls")),
+    # Every followed project of the user's communes (a consultant's portfolio across communes).
+    path("projets/", include("projects.portfolio_urls")),
     path("compte/", include(account_patterns)),
     path("sante/", views.health, name="health"),
     path("admin/", admin.site.urls),

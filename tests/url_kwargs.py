@@ -49,6 +49,9 @@ URL_KWARGS = {
     "participant_id": lambda tenant: _implementation(tenant)["participant"].pk,
     "feedback_id": lambda tenant: _implementation(tenant)["feedback"].pk,
     "communication_id": lambda tenant: _implementation(tenant)["action"].pk,
+    # SPMM phases (tests/projects/factories_phases.py): a phase by its value, a document of the project above.
+    "phase": lambda tenant: "prerequisites",
+    "phase_document_id": lambda tenant: _project_phases(tenant)["document"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -173,3 +176,9 @@ def _implementation(tenant):
     from tests.projects.factories_implementation import implementation_objects
 
     return implementation_objects(tenant)
+
+
+def _project_phases(tenant):
+    from tests.projects.factories_phases import phase_objects
+
+    return phase_objects(tenant)

@@ -19,10 +19,27 @@ from projects.models.implementation import (
     Severity,
     Spending,
 )
+from projects.models.phases import (
+    OPEN_STATUSES,
+    PHASE_ORDER,
+    AnswerStatus,
+    ChecklistAnswer,
+    ChecklistQuestion,
+    PhaseDocument,
+    PhaseNote,
+    PhaseTransition,
+    next_phase,
+    previous_phase,
+)
 from projects.models.projects import FollowedProject, FollowedProjectQuerySet, ProjectPhase
 
 __all__ = [
+    "OPEN_STATUSES",
+    "PHASE_ORDER",
+    "AnswerStatus",
     "Channel",
+    "ChecklistAnswer",
+    "ChecklistQuestion",
     "Commitment",
     "CommunicationAction",
     "Feedback",
@@ -32,6 +49,10 @@ __all__ = [
     "Milestone",
     "Notification",
     "NotificationKind",
+    "Participant",
+    "PhaseDocument",
+    "PhaseNote",
+    "PhaseTransition",
     "ProjectDecision",
     "ProjectIndicator",
     "ProjectPhase",
@@ -40,5 +61,6 @@ __all__ = [
     "RiskStatus",
     "Severity",
     "Spending",
-    "Participant",
+    "next_phase",
+    "previous_phase",
 ]

@@ -1,10 +1,5 @@
-"""Views of the projects follow-up, one module per subdomain; the app's index page is here."""
+"""Views of the projects follow-up, one module per subdomain; the app's index page is the mission's portfolio."""
 
-from django.shortcuts import render
+from projects.views.projects import index
 
-from territoire import access
-
-
-def index(request, mission_id):
-    mission = access.load_mission(request.user, mission_id)
-    return render(request, "projects/index.html", {"mission": mission, "commune": mission.commune})
+__all__ = ["index"]

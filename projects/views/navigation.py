@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 TABS = [
     ("projects:project-detail", _("Vue d’ensemble")),
+    ("projects:phase-current", _("Phases SPMM")),
     ("projects:health", _("Santé")),
     ("projects:milestones", _("Jalons")),
     ("projects:budget", _("Budget")),
