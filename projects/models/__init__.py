@@ -1,6 +1,58 @@
 """Tables of the AMO follow-up, one module per subdomain: the followed project (``projects``), its SPMM phases,
 specifications (CSC), procurement and implementation."""
 
+from projects.models.procurement import (
+    ConsultedProvider,
+    DocumentRender,
+    EvaluationScore,
+    Nature,
+    Offer,
+    OfferDocument,
+    Procedure,
+    Procurement,
+    ProcurementThreshold,
+    Publication,
+    RenderFormat,
+    RenderStatus,
+)
 from projects.models.projects import FollowedProject, FollowedProjectQuerySet, ProjectPhase
+from projects.models.specifications import (
+    AwardCriterion,
+    CriterionKind,
+    Lot,
+    PriceFormula,
+    Priority,
+    Requirement,
+    SectionKind,
+    Specification,
+    SpecSection,
+    SpecStatus,
+)
 
-__all__ = ["FollowedProject", "FollowedProjectQuerySet", "ProjectPhase"]
+__all__ = [
+    "AwardCriterion",
+    "ConsultedProvider",
+    "CriterionKind",
+    "DocumentRender",
+    "EvaluationScore",
+    "FollowedProject",
+    "FollowedProjectQuerySet",
+    "Lot",
+    "Nature",
+    "Offer",
+    "OfferDocument",
+    "PriceFormula",
+    "Priority",
+    "Procedure",
+    "Procurement",
+    "ProcurementThreshold",
+    "ProjectPhase",
+    "Publication",
+    "RenderFormat",
+    "RenderStatus",
+    "Requirement",
+    "SectionKind",
+    "SpecSection",
+    "Specification",
+    "SpecStatus",
+]
