@@ -39,6 +39,15 @@ URL_KWARGS = {
     "version_id": lambda tenant: _versions(tenant)["version"].pk,
     # AMO follow-up (tests/projects/factories.py): a followed project of the tenant's mission.
     "project_id": lambda tenant: _projects(tenant)["project"].pk,
+    # CSC and procurement (tests/projects/factories_csc.py).
+    "specification_id": lambda tenant: _csc(tenant)["specification"].pk,
+    "spec_section_id": lambda tenant: _csc(tenant)["section"].pk,
+    "requirement_id": lambda tenant: _csc(tenant)["requirement"].pk,
+    "lot_id": lambda tenant: _csc(tenant)["lot"].pk,
+    "render_id": lambda tenant: _csc(tenant)["render"].pk,
+    "procurement_id": lambda tenant: _csc(tenant)["procurement"].pk,
+    "offer_id": lambda tenant: _csc(tenant)["offer"].pk,
+    "offer_document_id": lambda tenant: _csc(tenant)["document"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -157,3 +166,9 @@ def _projects(tenant):
     from tests.projects.factories import project_objects
 
     return project_objects(tenant)
+
+
+def _csc(tenant):
+    from tests.projects.factories_csc import csc_objects
+
+    return csc_objects(tenant)

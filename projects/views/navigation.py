@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 TABS = [
     ("projects:project-detail", _("Vue d’ensemble")),
+    ("projects:specifications", _("Cahier des charges")),
+    ("projects:procurements", _("Marchés publics")),
 ]
 
 
