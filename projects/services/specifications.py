@@ -237,7 +237,7 @@ def weights_error(weights) -> str | None:
     """The French message when the weights do not sum to 100, else None."""
     total = sum((Decimal(weight) for weight in weights), Decimal(0))
     if total != 100:
-        return _("La somme des pondérations doit être égale à 100 % (elle est de %(total)s %%).") % {
+        return _("La somme des pondérations doit être égale à 100 %% (elle est de %(total)s %%).") % {
             "total": f"{total.normalize():f}".replace(".", ",")
         }
     return None
