@@ -72,16 +72,30 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented recipe): cleans each one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class OfferForm(forms.Form):
     provider = forms.CharField(label=_("Soumissionnaire"), max_length=200)
     received_at = forms.DateTimeField(
         label=_("Reçue le"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     price = forms.DecimalField(label=_("Prix HTVA (€)"), min_value=0, max_digits=12, decimal_places=2)
-    documents = forms.FileField(label=_("Documents de l’offre"), required=False, widget=MultipleFileInput)
+    documents = MultipleFileField(label=_("Documents de l’offre"), required=False)
 
     def clean_documents(self):
-        files = self.files.getlist(self.add_prefix("documents"))
+        files = self.cleaned_data["documents"]
         for upload in files:
             if upload.size > MAX_UPLOAD:
                 raise forms.ValidationError(_("Un document dépasse 20 Mo."))

@@ -141,7 +141,13 @@ def test_weights_that_do_not_sum_to_100_are_refused(client, tenant_a, project, s
         _criteria_post(
             [
                 {"id": price.pk, "label": "Prix", "kind": "price", "weight": "50", "price_formula": "proportional"},
-                {"id": quality.pk, "label": "Qualité", "kind": "quality", "weight": "40", "price_formula": "proportional"},
+                {
+                    "id": quality.pk,
+                    "label": "Qualité",
+                    "kind": "quality",
+                    "weight": "40",
+                    "price_formula": "proportional",
+                },
                 {"label": "Délai", "kind": "quality", "weight": "5", "price_formula": "proportional"},
             ]
         ),
@@ -159,7 +165,13 @@ def test_weights_summing_to_100_are_saved_with_the_price_formula(client, tenant_
         _criteria_post(
             [
                 {"id": price.pk, "label": "Prix", "kind": "price", "weight": "50", "price_formula": "linear"},
-                {"id": quality.pk, "label": "Qualité", "kind": "quality", "weight": "30", "price_formula": "proportional"},
+                {
+                    "id": quality.pk,
+                    "label": "Qualité",
+                    "kind": "quality",
+                    "weight": "30",
+                    "price_formula": "proportional",
+                },
                 {"label": "Délai", "kind": "quality", "weight": "20", "price_formula": "proportional"},
             ]
         ),
@@ -255,7 +267,9 @@ def test_a_consultant_reuses_a_section_of_their_csc_for_another_commune(client, 
     assert target.body == "Pénalités de retard : 0,07 % par jour."
 
 
-def test_reuse_is_limited_to_the_consultants_own_csc_in_their_communes(client, tenant_a, tenant_b, project, specification):
+def test_reuse_is_limited_to_the_consultants_own_csc_in_their_communes(
+    client, tenant_a, tenant_b, project, specification
+):
     # A CSC of commune B, where tenant_a's consultant has no membership, and one of another consultant.
     foreign = _earlier_csc(tenant_b.consultant, tenant_b.commune, "Texte de la commune B.")
     colleague = _member(tenant_a, Role.CONSULTANT)
