@@ -15,7 +15,7 @@ from projects.services.procurement import suggest_procedure
 from territoire.models import Membership, Role
 from tests.factories import UserFactory
 from tests.projects.factories import FollowedProjectFactory
-from tests.projects.factories_csc import OfferFactory, ProcurementFactory, SpecificationFactory, aware
+from tests.projects.factories_csc import OfferFactory, ProcurementFactory, SpecificationFactory
 from tests.roadmap.factories import ProjectSheetFactory
 
 
@@ -153,8 +153,8 @@ def test_timeline_dates_in_the_wrong_order_are_refused(client, tenant_a, project
     )
     assert response.status_code == 400
     assert (
-        "Les dates doivent se suivre : « ouverture des offres » ne peut pas précéder « date limite de remise des offres »."
-        in response.text
+        "Les dates doivent se suivre : « ouverture des offres » ne peut pas précéder "
+        "« date limite de remise des offres »." in response.text
     )
     procurement.refresh_from_db()
     assert procurement.launch_date is None and procurement.opening_date is None

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from projects.models import AwardCriterion, Lot, Requirement, SectionKind, SpecSection, Specification
+from projects.models import AwardCriterion, Lot, Requirement, SectionKind, Specification, SpecSection
 from territoire.models import Membership, Role
 from tests.factories import CommuneFactory, MissionFactory, UserFactory
 from tests.projects.factories import FollowedProjectFactory
