@@ -60,7 +60,7 @@ class Suggestion:
         return [
             _("Montant estimé : %(amount)s HTVA, tranche « %(band)s » (seuils en vigueur le %(on)s).")
             % {"amount": money(self.amount), "band": self.band, "on": self.on.strftime("%d/%m/%Y")},
-            _("Procédure : %(procedure)s.") % {"procedure": self.procedure_label},
+            _("Procédure indiquée pour ce montant : %(procedure)s.") % {"procedure": self.procedure_label},
             _("Publicité : %(publication)s.") % {"publication": self.threshold.get_publication_display()},
             _("Base légale : %(article)s.") % {"article": self.threshold.legal_article},
         ]
