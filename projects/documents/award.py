@@ -82,7 +82,7 @@ def build(procurement) -> Document:
         [
             [
                 criterion.label,
-                f"{number(criterion.weight.normalize())} %",
+                f"{number(criterion.max_points)} %",
                 criterion.get_price_formula_display() if criterion.kind == "price" else _("moyenne des évaluateurs"),
             ]
             for criterion in evaluation.criteria

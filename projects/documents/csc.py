@@ -49,7 +49,7 @@ def build(specification) -> Document:
                         [
                             criterion.label,
                             criterion.get_kind_display(),
-                            f"{number(criterion.weight.normalize())} %",
+                            f"{number(criterion.max_points)} %",
                             criterion.get_price_formula_display()
                             if criterion.kind == "price"
                             else _("points attribués par chaque évaluateur, puis moyenne"),

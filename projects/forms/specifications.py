@@ -39,9 +39,17 @@ class LotForm(forms.ModelForm):
 
 
 class CriterionForm(forms.ModelForm):
+    """One row of the criteria table: compact widgets, labels read by screen readers only."""
+
     class Meta:
         model = AwardCriterion
         fields = ["label", "kind", "weight", "price_formula"]
+        widgets = {
+            "label": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "weight": forms.NumberInput(attrs={"class": "form-control form-control-sm", "step": "0.01"}),
+            "price_formula": forms.Select(attrs={"class": "form-select form-select-sm"}),
+        }
 
 
 class BaseCriteriaFormSet(BaseModelFormSet):

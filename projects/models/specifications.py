@@ -243,3 +243,10 @@ class AwardCriterion(models.Model):
 
     def __str__(self):
         return self.label
+
+    @property
+    def max_points(self) -> Decimal:
+        """The weight without trailing zeros (40, 12.5): the points an offer can earn on the criterion."""
+        return (
+            self.weight.quantize(Decimal(1)) if self.weight == self.weight.to_integral() else self.weight.normalize()
+        )

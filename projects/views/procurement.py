@@ -255,9 +255,7 @@ def evaluation(request, mission_id, project_id, procurement_id):
                 except ArithmeticError:
                     value = None
                 if value is None or not value.is_finite() or value < 0 or value > criterion.weight:
-                    errors[key] = _("Une note entre 0 et %(max)s points.") % {
-                        "max": f"{criterion.weight.normalize():f}"
-                    }
+                    errors[key] = _("Une note entre 0 et %(max)s points.") % {"max": f"{criterion.max_points}"}
                 else:
                     points[(offer.pk, criterion.pk)] = value
         if not errors:

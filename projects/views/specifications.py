@@ -4,6 +4,8 @@ the draft from the sheet, the reuse of a section, and the generated files (PDF, 
 Every view starts from ``load_project``: reading needs ``can_view`` (the Collège reads), writing
 ``can_edit_project``; the CSC and its rows are then looked up among the project's own."""
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
@@ -78,15 +80,26 @@ def _detail_context(request, project, specification, **forms):
     can_edit = access.can_edit_project(request.user, project)
     sections = sorted(specification.sections.all(), key=lambda section: SECTION_ORDER[section.kind])
     requirements = list(specification.requirements.all())
+    bound_requirement = forms.pop("requirement_form", None)
     for section in sections:
         section.form = forms.pop(f"section_{section.pk}", None) or SectionForm(
             instance=section, prefix=f"s{section.pk}"
         )
+        # One form per section on the page: ids of their own (names stay the same for the view).
+        if can_edit:
+            if bound_requirement is not None and bound_requirement.data.get("section") == section.kind:
+                section.requirement_form = bound_requirement
+            else:
+                section.requirement_form = RequirementForm(auto_id=f"id_{section.kind}_%s")
         section.requirements = [r for r in requirements if r.section == section.kind]
         for number, requirement in enumerate(section.requirements, start=1):
             requirement.number = f"{requirement.prefix}-{number:02d}"
     criteria = specification.criteria.all()
-    reuse_form = ReuseForm(user=request.user, specification=specification) if can_edit else None
+    # The reusable sections, read once and offered in each section's own select (ReuseForm checks the POST).
+    reuse_choices = []
+    if can_edit:
+        field = ReuseForm(user=request.user, specification=specification).fields["source"]
+        reuse_choices = [(section.pk, field.label_from_instance(section)) for section in field.queryset]
     return project_context(
         project,
         TAB,
@@ -94,12 +107,10 @@ def _detail_context(request, project, specification, **forms):
         sections=sections,
         lots=specification.lots.all(),
         criteria=criteria,
-        total_weight=sum(criterion.weight for criterion in criteria),
+        total_weight=sum((criterion.weight for criterion in criteria), Decimal(0)).normalize(),
         criteria_formset=forms.pop("criteria_formset", None) or CriteriaFormSet(queryset=criteria, prefix="criteria"),
-        requirement_form=forms.pop("requirement_form", None) or RequirementForm(),
         lot_form=forms.pop("lot_form", None) or LotForm(),
-        reuse_form=reuse_form,
-        has_reusable=bool(reuse_form and reuse_form.fields["source"].queryset.exists()),
+        reuse_choices=reuse_choices,
         can_edit=can_edit,
         formats=RenderFormat.choices,
         renders=specification.renders.filter(requested_by=request.user)[:6],
