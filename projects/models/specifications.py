@@ -205,7 +205,7 @@ class Lot(models.Model):
         ]
 
     def __str__(self):
-        return f"Lot {self.number} : {self.title}"
+        return _("Lot %(number)s : %(title)s") % {"number": self.number, "title": self.title}
 
 
 DEFAULT_PRICE_FORMULA = PriceFormula.PROPORTIONAL

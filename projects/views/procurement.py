@@ -100,6 +100,10 @@ def _detail(request, project, procurement, status=200, **forms):
             }
         ),
         timeline_form=forms.pop("timeline_form", None) or TimelineForm(instance=procurement),
+        timeline=[
+            (procurement._meta.get_field(name).verbose_name, getattr(procurement, name))
+            for name in services.TIMELINE_FIELDS
+        ],
         provider_form=forms.pop("provider_form", None) or ProviderForm(),
         offer_form=forms.pop("offer_form", None) or OfferForm(),
         award_form=forms.pop("award_form", None)

@@ -17,16 +17,15 @@ from tests.projects.factories_csc import OfferFactory, ProcurementFactory, Speci
 from tests.roadmap.factories import ProjectSheetFactory
 
 
-@pytest.fixture(autouse=True)
-def _on_commit(django_capture_on_commit_callbacks):
-    """The render task is enqueued on commit: each request runs its callbacks (the task, eagerly) when done."""
-    global _capture
-    _capture = django_capture_on_commit_callbacks
+@pytest.fixture
+def post(client, django_capture_on_commit_callbacks):
+    """A POST whose on-commit callbacks run when it is done, as after a real request: the render task (eager)."""
 
+    def do(url, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data or {})
 
-def _post(client, url, data=None):
-    with _capture(execute=True):
-        return client.post(url, data or {})
+    return do
 
 
 NASTY = "<script>alert('x')</script> =cmd|' /C calc'!A0"
@@ -47,10 +46,9 @@ def specification(tenant_a):
     return specification
 
 
-def _render(client, specification, fmt) -> bytes:
+def _render(client, post, specification, fmt) -> bytes:
     project = specification.project
-    response = _post(
-        client,
+    response = post(
         reverse("projects:specification-render", args=[project.mission_id, project.pk, specification.pk]),
         {"format": fmt},
     )
@@ -73,9 +71,9 @@ def _expected(specification):
     return titles, ["Paiement en ligne", "API REST documentée", "EF-01", "ET-02"]
 
 
-def test_the_docx_holds_every_section_and_requirement(client, tenant_a, specification):
+def test_the_docx_holds_every_section_and_requirement(client, post, tenant_a, specification):
     client.force_login(tenant_a.consultant)
-    word = WordDocument(io.BytesIO(_render(client, specification, "docx")))
+    word = WordDocument(io.BytesIO(_render(client, post, specification, "docx")))
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
     titles, requirements = _expected(specification)
@@ -87,9 +85,9 @@ def test_the_docx_holds_every_section_and_requirement(client, tenant_a, specific
     assert "Souhaitable" in cells
 
 
-def test_the_odt_holds_every_section_and_requirement(client, tenant_a, specification):
+def test_the_odt_holds_every_section_and_requirement(client, post, tenant_a, specification):
     client.force_login(tenant_a.consultant)
-    odt = OdfDocument(io.BytesIO(_render(client, specification, "odt")))
+    odt = OdfDocument(io.BytesIO(_render(client, post, specification, "odt")))
     headings = [header.text for header in odt.body.get_headers()]
     text = odt.get_formatted_text()
     titles, requirements = _expected(specification)
@@ -101,9 +99,9 @@ def test_the_odt_holds_every_section_and_requirement(client, tenant_a, specifica
     assert "table:formula" not in odt.body.serialize()
 
 
-def test_the_pdf_holds_every_section_and_requirement(client, tenant_a, specification):
+def test_the_pdf_holds_every_section_and_requirement(client, post, tenant_a, specification):
     client.force_login(tenant_a.consultant)
-    content = _render(client, specification, "pdf")
+    content = _render(client, post, specification, "pdf")
     assert content.startswith(b"%PDF")
     text = " ".join(_pdf_text(content).split())
     titles, requirements = _expected(specification)
@@ -114,13 +112,13 @@ def test_the_pdf_holds_every_section_and_requirement(client, tenant_a, specifica
     assert "<script>alert('x')</script>" in text  # printed as text, not run
 
 
-def test_the_college_downloads_the_csc_but_another_user_does_not_see_their_file(client, tenant_a, specification):
+def test_the_college_downloads_the_csc(client, post, tenant_a, specification):
     client.force_login(tenant_a.college)
-    assert _render(client, specification, "docx").startswith(b"PK")
+    assert _render(client, post, specification, "docx").startswith(b"PK")
     assert DocumentRender.objects.get().requested_by == tenant_a.college
 
 
-def test_the_award_report_recomputes_the_scores(client, tenant_a, specification):
+def test_the_award_report_recomputes_the_scores(client, post, tenant_a, specification):
     project = specification.project
     procurement = ProcurementFactory(specification=specification, project=project, title="Guichet en ligne")
     quality = specification.criteria.get(kind="quality")
@@ -132,7 +130,7 @@ def test_the_award_report_recomputes_the_scores(client, tenant_a, specification)
     url = reverse("projects:award-report", args=[project.mission_id, project.pk, procurement.pk])
 
     def report():
-        response = _post(client, url)
+        response = post(url)
         return " ".join(_pdf_text(b"".join(client.get(response["Location"] + "fichier/").streaming_content)).split())
 
     text = report()
@@ -144,3 +142,9 @@ def test_the_award_report_recomputes_the_scores(client, tenant_a, specification)
     text = report()
     assert "1 Alpha SA 60,00 10,00 70,00" in text
     assert "2 Bêta SRL 48,00 5,00 53,00" in text
+
+
+def test_the_render_task_goes_to_the_pdf_queue():
+    from territoire.celery import app, route_task
+
+    assert route_task("projects.render_document", (), {}, {}) == {"queue": app.conf.pdf_queue}

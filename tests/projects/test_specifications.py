@@ -283,3 +283,18 @@ def test_reuse_is_limited_to_the_consultants_own_csc_in_their_communes(
         assert "Cette section n’est pas disponible." in response.text
     target.refresh_from_db()
     assert target.body == ""
+
+
+def test_the_csc_page_keeps_a_constant_number_of_queries(
+    client, tenant_a, project, specification, django_assert_max_num_queries
+):
+    client.force_login(tenant_a.consultant)
+    client.post(_url("specification-draft", project, specification.pk))
+    url = _url("specification-detail", project, specification.pk)
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
+    for number in range(10):
+        Requirement.objects.create(specification=specification, section="functional", text=f"Exigence {number}")
+        Lot.objects.create(specification=specification, number=10 + number, title=f"Lot {number}", estimated_amount=1)
+    with django_assert_max_num_queries(25):
+        assert client.get(url).status_code == 200
