@@ -316,7 +316,9 @@ def test_another_commune_gets_404_on_the_procurement_and_its_documents(
         },
     )
     document = Offer.objects.get().documents.get()
-    assert client.get(_url("offer-document", project, document.pk)).status_code == 200
+    download = client.get(_url("offer-document", project, document.pk))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"%PDF"  # read to the end, which closes the file
     client.force_login(tenant_b.consultant)
     for name, arg in (
         ("procurement-detail", procurement.pk),
