@@ -9,3 +9,6 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         # Celery autodiscovers ``tasks.py`` only; the phase notification lives in its own module.
         from projects import tasks_phases  # noqa: F401
+
+        # The document renders' task lives with its renderers (projects/documents), not in projects/tasks.py.
+        from projects.documents import tasks  # noqa: F401

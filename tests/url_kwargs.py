@@ -52,6 +52,15 @@ URL_KWARGS = {
     # SPMM phases (tests/projects/factories_phases.py): a phase by its value, a document of the project above.
     "phase": lambda tenant: "prerequisites",
     "phase_document_id": lambda tenant: _project_phases(tenant)["document"].pk,
+    # CSC and procurement (tests/projects/factories_csc.py).
+    "specification_id": lambda tenant: _csc(tenant)["specification"].pk,
+    "spec_section_id": lambda tenant: _csc(tenant)["section"].pk,
+    "requirement_id": lambda tenant: _csc(tenant)["requirement"].pk,
+    "lot_id": lambda tenant: _csc(tenant)["lot"].pk,
+    "render_id": lambda tenant: _csc(tenant)["render"].pk,
+    "procurement_id": lambda tenant: _csc(tenant)["procurement"].pk,
+    "offer_id": lambda tenant: _csc(tenant)["offer"].pk,
+    "offer_document_id": lambda tenant: _csc(tenant)["document"].pk,
 }
 
 # Who opens a URL in the positive control when the mission's consultant may not (default: consultant).
@@ -182,3 +191,9 @@ def _project_phases(tenant):
     from tests.projects.factories_phases import phase_objects
 
     return phase_objects(tenant)
+
+
+def _csc(tenant):
+    from tests.projects.factories_csc import csc_objects
+
+    return csc_objects(tenant)

@@ -8,7 +8,7 @@ each with ``seed(project, ctx)``.
 
 from django.db import transaction
 
-from projects.demo import implementation, phases
+from projects.demo import implementation, phases, procurement
 from projects.models import FollowedProject
 from roadmap.models import ProjectSheet, SheetStatus
 from territoire.models import Mission
@@ -16,7 +16,7 @@ from territoire.models import Mission
 DEMO_SHEET_TITLE = "E-guichet : démarches et paiements en ligne"
 LEADER, CONSULTANT = "julien.renard", "claire.dubois"
 
-PARTS = [phases, implementation]
+PARTS = [phases, procurement, implementation]
 
 
 def seed(ctx) -> None:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 TABS = [
     ("projects:project-detail", _("Vue d’ensemble")),
     ("projects:phase-current", _("Phases SPMM")),
+    ("projects:specifications", _("Cahier des charges")),
+    ("projects:procurements", _("Marchés publics")),
     ("projects:health", _("Santé")),
     ("projects:milestones", _("Jalons")),
     ("projects:budget", _("Budget")),

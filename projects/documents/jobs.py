@@ -1,0 +1,68 @@
+"""Generated documents of a project (a CSC in PDF, DOCX or ODT; an award report in PDF): asked by a view,
+built by the Celery task ``projects.render_document`` (PDF queue: its name has the word "render"), downloaded
+through a permission-checked view. The file is built from the data at the time of the run."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from projects import documents
+from projects.models import DocumentRender, RenderStatus
+
+logger = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
+
+def document_render_request(*, project, fmt: str, by, specification=None, procurement=None) -> DocumentRender:
+    render = DocumentRender.objects.create(
+        project=project, specification=specification, procurement=procurement, format=fmt, requested_by=by
+    )
+    from projects.documents.tasks import render_document_task
+
+    transaction.on_commit(lambda: render_document_task.delay(render.pk))
+    logger.info("document_render_requested id=%s project=%s format=%s by=%s", render.pk, project.pk, fmt, by.pk)
+    return render
+
+
+def build(render: DocumentRender):
+    """The neutral document of a render, and its file name without extension."""
+    from projects.documents import award, csc
+
+    if render.specification_id:
+        specification = render.specification
+        return csc.build(specification), f"csc-{slugify(specification.title)}-v{specification.version}"
+    procurement = render.procurement
+    return award.build(procurement), f"rapport-attribution-{slugify(procurement.title)}"
+
+
+def document_render_run(*, render_id: int) -> str:
+    render = (
+        DocumentRender.objects.select_related(
+            "project__mission__commune",
+            "specification__project__mission__commune",
+            "procurement__project__mission__commune",
+        )
+        .filter(pk=render_id)
+        .first()
+    )
+    if render is None or render.status == RenderStatus.DONE:
+        return render.status if render else "missing"
+    try:
+        document, stem = build(render)
+        filename = f"{stem[:150]}.{render.format}"
+        render.file.save(filename, ContentFile(documents.render(document, render.format)), save=False)
+        render.filename, render.status = filename, RenderStatus.DONE
+    except Exception:
+        logger.exception("document_render_failed id=%s", render.pk)
+        render.status, render.error = RenderStatus.FAILED, _("Le document n’a pas pu être produit. Réessayez.")
+    render.save(update_fields=["file", "filename", "status", "error", "updated_at"])
+    logger.info("document_rendered id=%s status=%s", render.pk, render.status)
+    return render.status
