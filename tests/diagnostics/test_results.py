@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from diagnostics.models import Answer, AnswerItem, Audience, QuestionType, Response
 from territoire.models import ExportJob
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
+from tests.diagnostics.results_pages import whole_results
 from tests.exports import download_export
 
 
@@ -84,7 +85,7 @@ def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_
     fill(staff, q, 3, service="Travaux")
     fill(college, q, 2, seed=2)
     client.force_login(tenant_a.consultant)
-    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    page = whole_results(client, results_url(tenant_a, questionnaire))
     assert "75 %" in page  # 3 of 4 invited staff submitted
     assert page.count("<svg") >= 8  # one chart per chartable question + two radars
     assert "Comparaison des publics" in page
@@ -101,7 +102,7 @@ def test_filters_by_audience_and_service(client, tenant_a, world, settings):
     fill(staff, q, 2, service="Finances", seed=3)
     fill(college, q, 2, seed=2)
     client.force_login(tenant_a.consultant)
-    page = client.get(results_url(tenant_a, questionnaire) + "?audience=staff&service=Finances").content.decode()
+    page = whole_results(client, results_url(tenant_a, questionnaire) + "?audience=staff&service=Finances")
     assert "2 réponses</p>" in page.replace("\n", "").replace("  ", "") or "2 réponses" in page
     assert "Comparaison des publics" not in page
 
@@ -125,7 +126,7 @@ def test_cached_aggregates_follow_new_submissions(client, tenant_a, world):
     assert "2 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
     fill(staff, q, 1, seed=9)
     assert "3 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
-    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    page = whole_results(client, results_url(tenant_a, questionnaire))
     assert "3 réponses</p>" in page.replace("\n", "").replace("  ", "") or page.count("3 réponses") > 1
 
 
