@@ -35,6 +35,20 @@ from territoire.models import ExportJob  # noqa: E402
 RUNS = 5
 
 
+def timed_get(client, url, **headers):
+    """One request: the response, its time and the SQL it ran."""
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        response = client.get(url, **{f"HTTP_{k}": v for k, v in headers.items()})
+        return response, time.perf_counter() - start, queries
+
+
 def main():
     # Keep one connection for the whole run, so that the query count covers the request.
     from django.core.signals import request_finished, request_started
@@ -50,16 +64,7 @@ def main():
     client.force_login(get_user_model().objects.get(username="claire.dubois"))
     url = reverse("diagnostics:questionnaire-results", args=[questionnaire.mission_id, questionnaire.pk])
     cache.clear()
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        start = time.perf_counter()
-        page = client.get(url)
-        cold = time.perf_counter() - start
+    page, cold, queries = timed_get(client, url)
     assert page.status_code == 200
     after_task = None
     try:
@@ -77,16 +82,7 @@ def main():
     section_ids = list(questionnaire.sections.values_list("pk", flat=True))
     cache.clear()
     client.get(url)  # the first section drawn, the aggregates cached
-    part_queries = []
-
-    def count_part(execute, sql, params, many, context):
-        part_queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count_part):
-        start = time.perf_counter()
-        part = client.get(url + f"?section={section_ids[-1]}", headers={"HX-Request": "true"})
-        part_time = time.perf_counter() - start
+    part, part_time, part_queries = timed_get(client, url + f"?section={section_ids[-1]}", HX_REQUEST="true")
     warm = []
     for _ in range(RUNS):
         start = time.perf_counter()

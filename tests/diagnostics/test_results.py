@@ -107,12 +107,18 @@ def test_filters_by_audience_and_service(client, tenant_a, world, settings):
     assert "Comparaison des publics" not in page
 
 
+def fill_both(client, tenant, world, count):
+    """``count`` submitted responses in each audience, read by the consultant."""
+    _questionnaire, q, staff, college = world
+    fill(staff, q, count)
+    fill(college, q, count, seed=5)
+    client.force_login(tenant.consultant)
+
+
 @pytest.mark.parametrize("count", [2, 40])
 def test_results_page_is_a_fixed_number_of_queries(client, tenant_a, world, count, django_assert_max_num_queries):
     questionnaire, q, staff, college = world
-    fill(staff, q, count)
-    fill(college, q, count, seed=5)
-    client.force_login(tenant_a.consultant)
+    fill_both(client, tenant_a, world, count)
     client.get(results_url(tenant_a, questionnaire))
     cache.clear()  # measure the full path: aggregates computed, charts drawn
     with django_assert_max_num_queries(14):
@@ -122,9 +128,7 @@ def test_results_page_is_a_fixed_number_of_queries(client, tenant_a, world, coun
 @pytest.mark.parametrize("count", [2, 40])
 def test_a_section_opened_is_a_fixed_number_of_queries(client, tenant_a, world, count, django_assert_max_num_queries):
     questionnaire, q, staff, college = world
-    fill(staff, q, count)
-    fill(college, q, count, seed=5)
-    client.force_login(tenant_a.consultant)
+    fill_both(client, tenant_a, world, count)
     last = questionnaire.sections.order_by("-position").first()
     url = results_url(tenant_a, questionnaire) + f"?section={last.pk}"
     cache.clear()  # aggregates computed, the section's charts drawn
