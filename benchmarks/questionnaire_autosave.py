@@ -1,14 +1,22 @@
-"""Autosave throughput under concurrent clients, against gunicorn on 127.0.0.1 only.
+"""Autosave throughput against the bare health view, on one gunicorn, with the same clients.
 
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python benchmarks/questionnaire_autosave.py
+    DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python benchmarks/questionnaire_autosave.py
 
-Needs the large demo data (``seed_demo --size large``). Creates CLIENTS invitations on the large
-staff campaign, starts gunicorn (WORKERS sync workers) on a free loopback port, and has CLIENTS
-threads each send SAVES autosave requests (a Likert answer, alternating questions) through their
-own invitation link: bounded in count and time, then the server is stopped.
+Needs the large demo data (``seed_demo --size large``). Creates one invitation per client on the large
+staff campaign, starts gunicorn (WORKERS sync workers) on a free loopback port, waits until every worker
+answers, opens each link once (the response is started by a first save, as in a browser), then for each
+number of clients in LEVELS times SECONDS of each kind, in SLICES alternating slices (so that both kinds
+meet the same load from the rest of the machine): every client sends health probes (``/sante/``, the
+ceiling of this stack), then autosaves (a Likert answer, cycling through the questions) through its own
+link. Prints, per level, requests per second, median and p95 of each and the ratio
+autosave / health. Afterwards it checks that every answer was stored once (one row per question and
+response, none missing) and deletes the invitations and responses it created.
+
+``SERVER_ROOT`` runs gunicorn from another checkout of the code (the "before" of a change) against the
+same database and the same clients.
 """
 
-import http.cookiejar
+import http.client
 import os
 import socket
 import statistics
@@ -17,7 +25,6 @@ import sys
 import threading
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,18 +36,110 @@ import django  # noqa: E402
 django.setup()
 
 from diagnostics.demo.questionnaires import LARGE_TITLE  # noqa: E402
-from diagnostics.models import Campaign, Invitation, Question, QuestionType  # noqa: E402
+from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response  # noqa: E402
 
-CLIENTS = int(os.environ.get("CLIENTS", 8))
-SAVES = int(os.environ.get("SAVES", 50))
+LEVELS = [int(n) for n in os.environ.get("LEVELS", "1,8,16,32").split(",")]
+SECONDS = float(os.environ.get("SECONDS", 8))
+SLICES = int(os.environ.get("SLICES", 4))
 WORKERS = int(os.environ.get("WORKERS", 4))
-DEADLINE = 120  # seconds: the whole run stops by then whatever happens
+SERVER_ROOT = Path(os.environ.get("SERVER_ROOT", ROOT))
+PREFIX = "bench-autosave-"
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Client:
+    """One browser: a kept-alive HTTP connection, its CSRF cookie and its invitation link."""
+
+    def __init__(self, port, token):
+        self.port, self.token = port, token
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+        self.csrf = ""
+
+    def request(self, method, path, body=None, headers=None):
+        headers = {**(headers or {}), "Cookie": self.cookie} if self.cookie else dict(headers or {})
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                return response, response.read().decode()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def open_link(self):
+        response, _page = self.request("GET", f"/r/{self.token}/")
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name == "csrftoken":
+                self.csrf = rest.split(";")[0]
+        self.cookie = f"csrftoken={self.csrf}"
+
+
+def run_phase(clients, seconds, send) -> tuple[list, int, float]:
+    """Every client calls ``send(client, n)`` in a loop for ``seconds``: latencies, errors, elapsed time."""
+    latencies, errors = [], []
+    barrier = threading.Barrier(len(clients) + 1)
+    stop = [0.0]
+
+    def loop(client):
+        barrier.wait()
+        n = 0
+        while time.perf_counter() < stop[0]:
+            start = time.perf_counter()
+            try:
+                ok = send(client, n)
+            except OSError:
+                ok = False
+            latencies.append(time.perf_counter() - start)
+            if not ok:
+                errors.append(n)
+            n += 1
+
+    threads = [threading.Thread(target=loop, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    stop[0] = start + seconds
+    barrier.wait()
+    for thread in threads:
+        thread.join(seconds + 60)
+    return latencies, len(errors), time.perf_counter() - start
+
+
+def summary(latencies, elapsed) -> dict:
+    ordered = sorted(latencies)
+    return {
+        "rate": len(ordered) / elapsed,
+        "median": statistics.median(ordered) * 1000,
+        "p95": ordered[int(len(ordered) * 0.95)] * 1000,
+    }
+
+
+def wait_for_workers(port, workers):
+    """Until gunicorn answers, then two seconds of probes from twice as many connections as workers, so
+    that every worker has imported the code and opened its database connection before timing."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/sante/")
+            conn.getresponse().read()
+            conn.close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    # gunicorn forks the workers after binding: give each a few requests to import and connect.
+    warm = [Client(port, "") for _ in range(workers * 2)]
+    run_phase(warm, 2.0, lambda c, n: c.request("GET", "/sante/")[0].status == 200)
 
 
 def main():
@@ -52,88 +151,74 @@ def main():
             "pk", flat=True
         )
     )
-    Invitation.objects.filter(campaign=campaign, email__startswith="bench-").delete()
+    top = max(LEVELS)
+    Response.objects.filter(invitation__email__startswith=PREFIX).delete()
+    Invitation.objects.filter(campaign=campaign, email__startswith=PREFIX).delete()
     invitations = Invitation.objects.bulk_create(
-        [Invitation(campaign=campaign, email=f"bench-{n}@example.org") for n in range(CLIENTS)]
+        [Invitation(campaign=campaign, email=f"{PREFIX}{n}@example.org") for n in range(top)]
     )
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    # DJANGO_DEBUG=1 as in earlier runs (no collectstatic needed); it keeps a log of queries per request.
     env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "territoire.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    # Every client comes from 127.0.0.1: one rate-limit bucket. The limiter still counts each save.
+    env["RATELIMIT_AUTOSAVE"] = "1000000/m"
+    env["PYTHONPATH"] = str(SERVER_ROOT)
+    command = [sys.executable, "-m", "gunicorn", "territoire.wsgi", "--bind", f"127.0.0.1:{port}"]
+    command += ["--workers", str(WORKERS), "--log-level", "warning", "--access-logfile", "/dev/null"]
+    server = subprocess.Popen(command, cwd=SERVER_ROOT, env=env, stderr=subprocess.DEVNULL)
+    rows = []
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/sante/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        # Open each link once (creates the response and sets the CSRF cookie), as a browser does.
-        openers = {}
-        for invitation in invitations:
-            jar = http.cookiejar.CookieJar()
-            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-            opener.open(f"{base}/r/{invitation.token}/", timeout=10).read()
-            openers[invitation.pk] = (opener, next(c.value for c in jar if c.name == "csrftoken"))
-        latencies, errors = [], []
-        stop = time.monotonic() + DEADLINE
+        wait_for_workers(port, WORKERS)
+        clients = [Client(port, i.token) for i in invitations]
+        for client in clients:
+            client.open_link()
 
-        def client(invitation):
-            opener, csrf = openers[invitation.pk]
-            for n in range(SAVES):
-                if time.monotonic() > stop:
-                    return
-                question = questions[n % len(questions)]
-                body = urllib.parse.urlencode({f"q{question}": str(1 + n % 5)}).encode()
-                request = urllib.request.Request(
-                    f"{base}/r/{invitation.token}/q/{question}/", data=body, headers={"X-CSRFToken": csrf}
-                )
-                start = time.perf_counter()
-                try:
-                    with opener.open(request, timeout=30) as response:
-                        page = response.read().decode()
-                    if "Enregistr" not in page:
-                        errors.append(page[:200])
-                except OSError as exc:
-                    errors.append(str(exc))
-                latencies.append(time.perf_counter() - start)
+        def health(client, n):
+            response, _page = client.request("GET", "/sante/")
+            return response.status == 200
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in invitations]
-        start = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(DEADLINE)
-        elapsed = time.perf_counter() - start
+        def autosave(client, n):
+            question = questions[n % len(questions)]
+            body = urllib.parse.urlencode({f"q{question}": str(1 + n % 5)})
+            headers = {"X-CSRFToken": client.csrf, "Content-Type": "application/x-www-form-urlencoded"}
+            response, page = client.request("POST", f"/r/{client.token}/q/{question}/", body, headers)
+            return response.status == 200 and 'data-save-state="ok"' in page
+
+        for level in LEVELS:
+            used = clients[:level]
+            run_phase(used, 1.0, autosave)  # first saves start the responses: not timed
+            # Health and autosave alternate in slices, so that both meet the same load from the rest of
+            # the machine; the totals per kind make the row.
+            h_lat, a_lat, h_err, a_err, h_time, a_time = [], [], 0, 0, 0.0, 0.0
+            for _slice in range(SLICES):
+                lat, err, elapsed = run_phase(used, SECONDS / SLICES, health)
+                h_lat, h_err, h_time = h_lat + lat, h_err + err, h_time + elapsed
+                lat, err, elapsed = run_phase(used, SECONDS / SLICES, autosave)
+                a_lat, a_err, a_time = a_lat + lat, a_err + err, a_time + elapsed
+            rows.append((level, summary(h_lat, h_time), h_err, summary(a_lat, a_time), a_err))
     finally:
         server.terminate()
-        server.wait(timeout=20)
-    latencies.sort()
-    print(f"{CLIENTS} clients × {SAVES} autosaves, gunicorn {WORKERS} sync workers, {os.environ.get('DATABASE_URL')}")
+        server.wait(timeout=30)
+
+    print(f"gunicorn {WORKERS} sync workers, {SECONDS:.0f} s per phase, server code from {SERVER_ROOT}")
+    print("| clients | health req/s | health p95 | autosave/s | autosave median | autosave p95 | ratio | errors |")
+    print("|---|---|---|---|---|---|---|---|")
+    for level, h, h_err, a, a_err in rows:
+        print(
+            f"| {level} | {h['rate']:.0f} | {h['p95']:.0f} ms | {a['rate']:.0f} | {a['median']:.0f} ms "
+            f"| {a['p95']:.0f} ms | {a['rate'] / h['rate']:.2f} | {h_err + a_err} |"
+        )
+    responses = Response.objects.filter(invitation__in=invitations)
+    answers = Answer.objects.filter(response__in=responses)
+    per_response = {r: len(questions) for r in responses.values_list("pk", flat=True)}
+    stored = answers.count()
+    distinct = answers.values("response_id", "question_id").distinct().count()
     print(
-        f"{len(latencies)} requests in {elapsed:.1f} s: "
-        f"{len(latencies) / elapsed:.0f} autosaves/s, {len(errors)} errors"
+        f"stored: {responses.count()} responses, {stored} answers ({distinct} distinct response × question; "
+        f"expected at most {sum(per_response.values())})"
     )
-    print(
-        f"latency median {statistics.median(latencies) * 1000:.0f} ms, "
-        f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
-    )
-    if errors:
-        print("first error:", errors[0])
+    responses.delete()
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).delete()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,11 @@
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python benchmarks/questionnaire_results.py
 
-Prints the number of queries and the time of a cold render (empty chart cache) and of warm ones,
-then the time of the XLSX export (asked and built in process).
+Prints the number of queries and the time of: a render with an empty cache (aggregates computed, charts
+drawn in the request), the first render after a submission once ``diagnostics.results_refresh`` has run
+(what a reader meets in production: the task recomputes after each burst of submissions), warm renders,
+one section loaded as it is opened (htmx), then the time of the XLSX export (asked and built in process).
+``SKIP_EXPORT=1`` leaves the export out. Run against an older checkout, it times what that code does.
 """
 
 import os
@@ -12,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, os.environ.get("SERVER_ROOT") or str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "territoire.settings")
 
 import django  # noqa: E402
@@ -32,6 +35,20 @@ from territoire.models import ExportJob  # noqa: E402
 RUNS = 5
 
 
+def timed_get(client, url, **headers):
+    """One request: the response, its time and the SQL it ran."""
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        start = time.perf_counter()
+        response = client.get(url, **{f"HTTP_{k}": v for k, v in headers.items()})
+        return response, time.perf_counter() - start, queries
+
+
 def main():
     # Keep one connection for the whole run, so that the query count covers the request.
     from django.core.signals import request_finished, request_started
@@ -47,17 +64,25 @@ def main():
     client.force_login(get_user_model().objects.get(username="claire.dubois"))
     url = reverse("diagnostics:questionnaire-results", args=[questionnaire.mission_id, questionnaire.pk])
     cache.clear()
-    queries = []
-
-    def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):
-        start = time.perf_counter()
-        page = client.get(url)
-        cold = time.perf_counter() - start
+    page, cold, queries = timed_get(client, url)
     assert page.status_code == 200
+    after_task = None
+    try:
+        from diagnostics.selectors.results import results_warm
+    except ImportError:  # older code: no task
+        results_warm = None
+    if results_warm is not None:
+        cache.clear()
+        start = time.perf_counter()
+        results_warm(questionnaire.pk)
+        task_time = time.perf_counter() - start
+        start = time.perf_counter()
+        client.get(url)
+        after_task = time.perf_counter() - start
+    section_ids = list(questionnaire.sections.values_list("pk", flat=True))
+    cache.clear()
+    client.get(url)  # the first section drawn, the aggregates cached
+    part, part_time, part_queries = timed_get(client, url + f"?section={section_ids[-1]}", HX_REQUEST="true")
     warm = []
     for _ in range(RUNS):
         start = time.perf_counter()
@@ -68,6 +93,19 @@ def main():
         start = time.perf_counter()
         client.get(url + "?audience=citizens")
         filtered.append(time.perf_counter() - start)
+    print(f"questionnaire: {questionnaire.questions.count()} questions, {submitted} submitted responses")
+    print(f"results page: {len(queries)} queries, {len(page.content) // 1024} KiB")
+    print(f"empty cache (aggregates computed and charts drawn in the request): {cold * 1000:.0f} ms")
+    if after_task is not None:
+        print(f"results_refresh task: {task_time * 1000:.0f} ms; first view after it: {after_task * 1000:.0f} ms")
+    print(
+        f"one section opened (htmx, charts drawn): {part_time * 1000:.0f} ms, {len(part_queries)} queries, "
+        f"{len(part.content) // 1024} KiB"
+    )
+    print(f"warm (charts cached): median {statistics.median(warm) * 1000:.0f} ms over {RUNS}")
+    print(f"filtered by audience: median {statistics.median(filtered) * 1000:.0f} ms over {RUNS}")
+    if os.environ.get("SKIP_EXPORT"):
+        return
     # The export is a job (benchmarks/exports.py times the request and the task apart); without
     # REDIS_URL the task runs inside this request, so this is the whole work.
     start = time.perf_counter()
@@ -76,12 +114,6 @@ def main():
     )
     export_time = time.perf_counter() - start
     job = ExportJob.objects.get(pk=resolve(export["Location"]).kwargs["job_id"])
-    questions = questionnaire.questions.count()
-    print(f"questionnaire: {questions} questions, {submitted} submitted responses")
-    print(f"results page: {len(queries)} queries, {len(page.content) // 1024} KiB")
-    print(f"cold (charts drawn): {cold * 1000:.0f} ms")
-    print(f"warm (charts cached): median {statistics.median(warm) * 1000:.0f} ms over {RUNS}")
-    print(f"filtered by audience: median {statistics.median(filtered) * 1000:.0f} ms over {RUNS}")
     print(f"XLSX export (job run in process): {export_time * 1000:.0f} ms, {job.file.size // 1024} KiB")
 
 

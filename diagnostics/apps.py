@@ -8,5 +8,6 @@ class DiagnosticsConfig(AppConfig):
 
     def ready(self):
         from diagnostics.exports import register_exports
+        from diagnostics.selectors import respond  # noqa: F401 (receivers: a structural edit bumps the version)
 
         register_exports()

@@ -73,3 +73,11 @@ def send_reminders_task(campaign_id: int) -> int:
         send_mass_mail(list(_messages(campaign, pending, reminder=True)))
     logger.info("reminders_sent campaign=%s count=%s", campaign_id, len(pending))
     return len(pending)
+
+
+@shared_task(name="diagnostics.results_refresh")
+def results_refresh_task(questionnaire_id: int) -> None:
+    """Bring the cached results of a questionnaire up to date after a submission (aggregates and charts)."""
+    from diagnostics.selectors.results import results_warm
+
+    results_warm(questionnaire_id)

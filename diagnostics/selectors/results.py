@@ -59,6 +59,19 @@ class QuestionResult:
         return sum(self.answered.values())
 
 
+def results_warm(questionnaire_id: int) -> None:
+    """Compute the aggregates of the unfiltered results and draw all their charts into the cache.
+
+    Run by ``diagnostics.results_refresh`` after a submission, so that the next reader of the results
+    finds them ready (see :func:`diagnostics.services.respond.response_submit`).
+    """
+    from diagnostics.models import Questionnaire
+
+    questionnaire = Questionnaire.objects.filter(pk=questionnaire_id).first()
+    if questionnaire is not None:
+        questionnaire_results(questionnaire, section=None)
+
+
 def _aggregate_rows(scope: dict, version) -> dict:
     """The three grouped queries over answers and items, cached under the data's version."""
     key = "diag-results:" + hashlib.sha256(repr((sorted(scope.items()), version)).encode()).hexdigest()
@@ -88,7 +101,11 @@ def _aggregate_rows(scope: dict, version) -> dict:
     return raw
 
 
-def questionnaire_results(questionnaire, *, audience: str = "", service: str = "") -> dict:
+def questionnaire_results(questionnaire, *, audience: str = "", service: str = "", section=0) -> dict:
+    """Everything the results page shows. ``section``: the id of the one section whose question cards are
+    built and charts drawn (the first when it names none of the questionnaire's); None draws them all. The
+    page draws one and loads the others as they are opened.
+    """
     campaigns = list(Campaign.objects.filter(questionnaire=questionnaire).order_by("audience", "opens_at"))
     stats = campaign_stats(campaigns)
     audience_of = {c.pk: c.audience for c in campaigns}
@@ -181,15 +198,24 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
                 sums[(value, aud)][1] += n
         maturity[axis] = maturity_axis(sums, choices, audiences, labels)
 
-    for pk, result in results.items():
-        _draw(result, audiences, labels, scalar, numbers.get(pk, []), items)
+    if section is None:
+        drawn = {s.pk for s in sections}
+    else:
+        drawn = {section if section in {s.pk for s in sections} else sections[0].pk} if sections else set()
+    for section in sections:
+        if section.pk in drawn:
+            for question in section.questions.all():
+                pk = question.pk
+                _draw(results[pk], audiences, labels, scalar, numbers.get(pk, []), items)
 
     return {
         "campaigns": stats,
         "audiences": [(a, labels.get(a, a)) for a in audiences],
         "sections": []
         if groups["group_hidden"]
-        else [(s, [results[q.pk] for q in s.questions.all()]) for s in sections],
+        else [
+            (s, [results[q.pk] for q in s.questions.all()] if s.pk in drawn else [], s.pk in drawn) for s in sections
+        ],
         "maturity": maturity,
         "services": groups["services"],
         # Groups left out for anonymity: the chosen filter as a whole, or audiences beside the others.

@@ -8,16 +8,19 @@ answer to another response. The order of writes makes concurrent requests safe:
   IS NULL``: it takes the response's row lock (the database's write lock on SQLite), so two tabs
   saving the same response are serialised, and a save racing a submission either lands before
   it or is refused with a message — never silently lost after the response was sent;
-* ``update_or_create`` on (response, question) (unique together): the last write per question wins;
+* one upsert on (response, question) (unique together, ``INSERT … ON CONFLICT DO UPDATE``): the last
+  write per question wins, and two first saves of one question never make two rows;
 * submission is a conditional ``UPDATE … WHERE submitted_at IS NULL``: a double click or a second
   tab submits once, and both see the thank-you page.
 """
 
+import json
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,39 +158,87 @@ def parse_answer(question: Question, data, choices) -> Parsed | None:
     raise AnswerError(_("Type de question inconnu."))
 
 
-def answer_save(*, response: Response, question: Question, data, choices) -> Answer | None:
-    """Validate and save one answer of ``response`` (None when the respondent cleared it)."""
+ITEM_TYPES = {QuestionType.MULTIPLE, QuestionType.RANKING, QuestionType.MATRIX}
+
+
+def answer_save(*, response: Response, question: Question, data, choices, campaign=None) -> Answer | None:
+    """Validate and save one answer of ``response`` (None when the respondent cleared it).
+
+    ``campaign`` (anything with ``is_open``) defaults to ``response.campaign``. Three statements for a
+    scalar answer, in one transaction: the conditional touch of the response (its row lock), then one
+    upsert of the answer (``INSERT … ON CONFLICT (response, question) DO UPDATE``, no savepoint); an
+    answer made of items (multiple choices, ranks, matrix cells) then replaces its items (two more).
+    """
     parsed = parse_answer(question, data, choices)  # raises AnswerError before any write
-    with transaction.atomic():
-        if not response.campaign.is_open:
-            raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
-        touched = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(
-            last_activity_at=timezone.now()
-        )
-        if not touched:
+    campaign = campaign if campaign is not None else response.campaign
+    if not campaign.is_open:
+        raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
+    score = parsed.score if parsed is not None and question.counts_for_maturity else None
+    if parsed is not None and question.type not in ITEM_TYPES and connection.vendor == "postgresql":
+        if not _upsert_in_one_statement(response.pk, question.pk, parsed, score):
             raise AnswerRefused(_("Vos réponses ont déjà été envoyées : elles ne peuvent plus être modifiées."))
-        if parsed is None:
-            Answer.objects.filter(response=response, question=question).delete()
-            return None
-        answer, created = Answer.objects.update_or_create(
-            response=response,
-            question=question,
-            defaults={
-                "value": parsed.value,
-                "number": parsed.number,
-                "choice_id": parsed.choice_id,
-                "text": parsed.text,
-                "score": parsed.score if question.counts_for_maturity else None,
-                "updated_at": timezone.now(),
-            },
-        )
-        if question.type in (QuestionType.MULTIPLE, QuestionType.RANKING, QuestionType.MATRIX):
-            if not created:
-                AnswerItem.objects.filter(answer=answer).delete()
-            AnswerItem.objects.bulk_create(
-                [AnswerItem(answer=answer, question_id=question.pk, **item) for item in parsed.items]
+        return Answer(response_id=response.pk, question_id=question.pk, value=parsed.value)
+    answer = None
+    # No savepoint: nothing inside raises on purpose (a refusal is raised once the block is left), and
+    # outside a test this block is the request's only transaction.
+    with transaction.atomic(savepoint=False):
+        now = timezone.now()
+        touched = Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(last_activity_at=now)
+        if touched and parsed is None:
+            Answer.objects.filter(response_id=response.pk, question_id=question.pk).delete()
+        elif touched:
+            answer = Answer(
+                response_id=response.pk,
+                question_id=question.pk,
+                value=parsed.value,
+                number=parsed.number,
+                choice_id=parsed.choice_id,
+                text=parsed.text,
+                score=score,
+                updated_at=now,
             )
+            Answer.objects.bulk_create(
+                [answer],
+                update_conflicts=True,
+                unique_fields=["response", "question"],
+                update_fields=["value", "number", "choice", "text", "score", "updated_at"],
+            )
+            if question.type in ITEM_TYPES:
+                AnswerItem.objects.filter(answer_id=answer.pk).delete()
+                AnswerItem.objects.bulk_create(
+                    [AnswerItem(answer_id=answer.pk, question_id=question.pk, **item) for item in parsed.items]
+                )
+    if not touched:
+        raise AnswerRefused(_("Vos réponses ont déjà été envoyées : elles ne peuvent plus être modifiées."))
     return answer
+
+
+_ANSWER_COLUMNS = ("value", "number", "choice_id", "text", "score", "updated_at")
+
+
+def _upsert_in_one_statement(response_id: int, question_id: int, parsed: Parsed, score) -> bool:
+    """PostgreSQL: touch the response and upsert a scalar answer in one statement, outside any transaction.
+
+    The ``UPDATE`` in the ``WITH`` takes the response's row lock and yields its id only while it is not
+    submitted; the ``INSERT`` draws from it, so a submitted response gets no answer. One statement is
+    atomic on its own: no BEGIN, COMMIT or savepoint, two round trips saved. False when refused.
+    """
+    response_table, answer_table = Response._meta.db_table, Answer._meta.db_table
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in _ANSWER_COLUMNS)
+    sql = (
+        f"WITH touched AS (UPDATE {response_table} SET last_activity_at = %s "
+        f"WHERE id = %s AND submitted_at IS NULL RETURNING id) "
+        f"INSERT INTO {answer_table} (response_id, question_id, {', '.join(_ANSWER_COLUMNS)}) "
+        f"SELECT id, %s, %s::jsonb, %s, %s, %s, %s, %s FROM touched "
+        f"ON CONFLICT (response_id, question_id) DO UPDATE SET {updates} RETURNING id"
+    )
+    now = timezone.now()
+    value = json.dumps(parsed.value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [now, response_id, question_id, value, parsed.number, parsed.choice_id, parsed.text, score, now]
+        )
+        return cursor.fetchone() is not None
 
 
 def stored_score(question: Question, value) -> Decimal | None:
@@ -260,7 +311,25 @@ def response_submit(*, response: Response, questions) -> SubmitResult:
         if submitted and hidden:
             # Answers to follow-up questions whose condition no longer holds are not part of the response.
             Answer.objects.filter(response=response, question_id__in=hidden).delete()
+        if submitted:
+            results_refresh_soon(response.campaign.questionnaire_id)
     return SubmitResult(ok=True, already=not submitted)
+
+
+RESULTS_REFRESH_DELAY = 5  # seconds: submissions arriving together share one computation
+
+
+def results_refresh_soon(questionnaire_id: int) -> None:
+    """Have the results recomputed shortly after this transaction commits: at most one task per questionnaire
+    is waiting at a time, and each one computes what was submitted until it starts."""
+
+    def enqueue():
+        from diagnostics.tasks import results_refresh_task
+
+        if cache.add(f"diag-results-refresh:{questionnaire_id}", 1, RESULTS_REFRESH_DELAY):
+            results_refresh_task.apply_async((questionnaire_id,), countdown=RESULTS_REFRESH_DELAY)
+
+    transaction.on_commit(enqueue)
 
 
 # --- Responses by logged-in members ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics.models import Answer, Campaign, Invitation, Question, QuestionType, Response
+from diagnostics.selectors.respond import link_state, question_shape
 from diagnostics.services.respond import (
     AnswerError,
     AnswerRefused,
@@ -238,28 +239,27 @@ def answer(request, token, question_id):
             "error": _("Enregistrement impossible pour l'instant, réessayez dans une minute."),
         }
         return render(request, "diagnostics/respond/saved.html", context, status=429)
-    try:
-        campaign, invitation, response = _find(token)
-    except Http404:
+    link = link_state(token)
+    if link is None:
         return _unknown(request)
-    question = (
-        Question.objects.filter(questionnaire_id=campaign.questionnaire_id, pk=question_id)
-        .prefetch_related("choices")
-        .first()
-    )
+    shape = question_shape(link, question_id)
     context = {"question_id": question_id}
-    if question is None:
+    if shape is None:
         context["error"] = _("Cette question ne fait pas partie du questionnaire.")
         return render(request, "diagnostics/respond/saved.html", context, status=404)
+    question, choices = shape
     try:
-        if response is None:
+        if link.response_id is None:
             # The first autosave of an invitation starts its response, unless it would be refused anyway.
-            if parse_answer(question, request.POST, question.choices.all()) is None:
+            if parse_answer(question, request.POST, choices) is None:
                 return render(request, "diagnostics/respond/saved.html", context)  # nothing given, nothing to save
-            if not campaign.is_open:
+            if not link.is_open:
                 raise AnswerRefused(_("Ce questionnaire est clos : les réponses ne peuvent plus être modifiées."))
-            response = response_start(campaign=campaign, invitation=invitation)
-        answer_save(response=response, question=question, data=request.POST, choices=question.choices.all())
+            invitation = Invitation.objects.select_related("campaign").get(pk=link.invitation_id)
+            response = response_start(campaign=invitation.campaign, invitation=invitation)
+        else:
+            response = Response(pk=link.response_id, campaign_id=link.campaign_id)
+        answer_save(response=response, question=question, data=request.POST, choices=choices, campaign=link)
     except AnswerError as exc:
         context["error"] = str(exc)
     except AnswerRefused as exc:

@@ -132,6 +132,11 @@ def test_consultant_reads_results_with_comparison_and_radar(page, live_server, l
     expect(page.get_by_role("heading", name="Comparaison des publics")).to_be_visible()
     expect(page.locator(".chart-radar svg").first).to_be_visible()
     expect(page.get_by_text("75 %").first).to_be_visible()
+    # The first section is drawn; the next one is loaded (htmx) when the reader opens it.
+    second = page.locator("details.results-section").nth(1)
+    expect(second.locator(".question-result")).to_have_count(0)
+    second.locator("summary").click()
+    expect(second.locator(".question-result svg").first).to_be_visible()
     screenshot("questionnaire-results")
     page.get_by_label("Public", exact=True).select_option("college")
     page.get_by_role("button", name="Filtrer").click()

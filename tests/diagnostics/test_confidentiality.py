@@ -14,6 +14,7 @@ from territoire.models import Role
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory, WorkshopFactory
 from tests.diagnostics.factories_findings import FindingFactory, InterviewSourceFactory
+from tests.diagnostics.results_pages import whole_results
 
 pytestmark = pytest.mark.django_db
 
@@ -161,9 +162,7 @@ def answer(campaign, survey, count, *, text, service="", score=50):
 def results(client, tenant, questionnaire, query=""):
     client.force_login(tenant.consultant)
     url = reverse("diagnostics:questionnaire-results", args=[tenant.mission.pk, questionnaire.pk])
-    response = client.get(url + query)
-    assert response.status_code == 200
-    return response.text
+    return whole_results(client, url + query)
 
 
 SMALL = "non affiché pour préserver l'anonymat"

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from diagnostics.models import Answer, AnswerItem, Audience, QuestionType, Response
 from territoire.models import ExportJob
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
+from tests.diagnostics.results_pages import whole_results
 from tests.exports import download_export
 
 
@@ -84,7 +85,7 @@ def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_
     fill(staff, q, 3, service="Travaux")
     fill(college, q, 2, seed=2)
     client.force_login(tenant_a.consultant)
-    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    page = whole_results(client, results_url(tenant_a, questionnaire))
     assert "75 %" in page  # 3 of 4 invited staff submitted
     assert page.count("<svg") >= 8  # one chart per chartable question + two radars
     assert "Comparaison des publics" in page
@@ -101,21 +102,78 @@ def test_filters_by_audience_and_service(client, tenant_a, world, settings):
     fill(staff, q, 2, service="Finances", seed=3)
     fill(college, q, 2, seed=2)
     client.force_login(tenant_a.consultant)
-    page = client.get(results_url(tenant_a, questionnaire) + "?audience=staff&service=Finances").content.decode()
+    page = whole_results(client, results_url(tenant_a, questionnaire) + "?audience=staff&service=Finances")
     assert "2 réponses</p>" in page.replace("\n", "").replace("  ", "") or "2 réponses" in page
     assert "Comparaison des publics" not in page
+
+
+def fill_both(client, tenant, world, count):
+    """``count`` submitted responses in each audience, read by the consultant."""
+    _questionnaire, q, staff, college = world
+    fill(staff, q, count)
+    fill(college, q, count, seed=5)
+    client.force_login(tenant.consultant)
 
 
 @pytest.mark.parametrize("count", [2, 40])
 def test_results_page_is_a_fixed_number_of_queries(client, tenant_a, world, count, django_assert_max_num_queries):
     questionnaire, q, staff, college = world
-    fill(staff, q, count)
-    fill(college, q, count, seed=5)
-    client.force_login(tenant_a.consultant)
+    fill_both(client, tenant_a, world, count)
     client.get(results_url(tenant_a, questionnaire))
     cache.clear()  # measure the full path: aggregates computed, charts drawn
     with django_assert_max_num_queries(14):
         assert client.get(results_url(tenant_a, questionnaire)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_a_section_opened_is_a_fixed_number_of_queries(client, tenant_a, world, count, django_assert_max_num_queries):
+    questionnaire, q, staff, college = world
+    fill_both(client, tenant_a, world, count)
+    last = questionnaire.sections.order_by("-position").first()
+    url = results_url(tenant_a, questionnaire) + f"?section={last.pk}"
+    cache.clear()  # aggregates computed, the section's charts drawn
+    with django_assert_max_num_queries(15):
+        part = client.get(url, headers={"HX-Request": "true"})
+    assert part.status_code == 200
+    html = part.content.decode()
+    assert "<html" not in html and "question-result" in html
+    assert all(question.text in html for question in last.questions.all())
+
+
+def test_the_page_draws_one_section_and_loads_the_others_as_they_open(client, tenant_a, world, settings):
+    settings.ANONYMOUS_MIN_GROUP_SIZE = 2
+    questionnaire, q, staff, college = world
+    fill(staff, q, 3)
+    first, *others = questionnaire.sections.order_by("position")
+    client.force_login(tenant_a.consultant)
+    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    assert all(f'id="qr-{question.pk}"' in page for question in first.questions.all())
+    for section in others:
+        assert f'hx-get="?section={section.pk}"' in page and 'hx-trigger="intersect once"' in page
+        assert not any(f'id="qr-{question.pk}"' in page for question in section.questions.all())
+    # Without JavaScript the link shows that section drawn, the filters kept.
+    page = client.get(results_url(tenant_a, questionnaire) + f"?audience=staff&section={others[0].pk}").text
+    assert all(f'id="qr-{question.pk}"' in page for question in others[0].questions.all())
+    assert f'hx-get="?audience=staff&amp;section={first.pk}"' in page
+
+
+def test_a_submission_has_the_results_recomputed_before_anyone_reads_them(
+    client, tenant_a, world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    questionnaire, q, staff, college = world
+    fill(staff, q, 2)
+    invitation = staff.invitations.filter(response__isnull=True).first()
+    token = invitation.token
+    client.post(reverse("respond:answer", args=[token, q["likert"].pk]), {f"q{q['likert'].pk}": "4"})
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("respond:fill", args=[token]), {"section": "2", "go": "submit"})
+    assert sent.status_code == 302
+    client.force_login(tenant_a.consultant)
+    # The task has computed the aggregates: the page reads them from the cache (three queries fewer).
+    with django_assert_max_num_queries(11):
+        page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    assert "3 réponses envoyées" in page
 
 
 def test_cached_aggregates_follow_new_submissions(client, tenant_a, world):
@@ -125,7 +183,7 @@ def test_cached_aggregates_follow_new_submissions(client, tenant_a, world):
     assert "2 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
     fill(staff, q, 1, seed=9)
     assert "3 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
-    page = client.get(results_url(tenant_a, questionnaire)).content.decode()
+    page = whole_results(client, results_url(tenant_a, questionnaire))
     assert "3 réponses</p>" in page.replace("\n", "").replace("  ", "") or page.count("3 réponses") > 1
 
 
