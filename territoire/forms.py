@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,18 @@ def validate_plausible_date(value) -> None:
             _("Indiquez une date entre %(first)s et %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
             code="date_range",
         )
+
+
+def check_upload(file):
+    """Refuse an uploaded file that is empty or above ``MAX_UPLOAD_SIZE``, with a French message; return it."""
+    if file.size > settings.MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            _("Le fichier pèse %(size)s Mo : la taille maximale est de %(max)s Mo.")
+            % {"size": round(file.size / 1024 / 1024, 1), "max": settings.MAX_UPLOAD_SIZE // 1024 // 1024}
+        )
+    if file.size == 0:
+        raise ValidationError(_("Le fichier est vide."))
+    return file
 
 
 def check_dates(form, *names) -> None:

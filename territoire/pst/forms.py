@@ -3,10 +3,10 @@
 import re
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from territoire.forms import check_upload
 from territoire.models import NodeState, PSTEntity, SmartDimension, SmartTheme, Volet
 from territoire.pst import mapping
 
@@ -36,15 +36,7 @@ class PSTUploadForm(forms.Form):
         self.fields["legislature"].initial = default_legislature()
 
     def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > settings.MAX_UPLOAD_SIZE:
-            raise forms.ValidationError(
-                _("Le fichier pèse %(size)s Mo : la taille maximale est de %(max)s Mo.")
-                % {"size": round(file.size / 1024 / 1024, 1), "max": settings.MAX_UPLOAD_SIZE // 1024 // 1024}
-            )
-        if file.size == 0:
-            raise forms.ValidationError(_("Le fichier est vide."))
-        return file
+        return check_upload(self.cleaned_data["file"])
 
     def clean_legislature(self):
         value = self.cleaned_data["legislature"].strip()
