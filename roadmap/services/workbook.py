@@ -99,11 +99,11 @@ class SheetPlan:
 
     @property
     def changed_labels(self) -> list[str]:
-        """What changes on an existing sheet, as the French names of its fields."""
-        if self.sheet is None:
-            return []
-        names = [str(ProjectSheet._meta.get_field(name).verbose_name) for name in self.fields]
-        if self.status:
+        """What changes on the sheet, as the French names of its fields (only its prerequisites for a new one)."""
+        names = []
+        if self.sheet is not None:
+            names = [str(ProjectSheet._meta.get_field(name).verbose_name) for name in self.fields]
+        if self.status and self.sheet is not None:
             names.append(_("statut → %(status)s") % {"status": SheetStatus(self.status).label})
         if self.prerequisites is not None:
             names.append(_("prérequis → %(codes)s") % {"codes": ", ".join(self.prerequisites) or "—"})
