@@ -312,9 +312,15 @@ def _plan_sheets(tab: _Tab, mission, existing: dict, plan: WorkbookPlan) -> dict
     return found
 
 
+def _fields(form_class) -> list[str]:
+    """The line form's own fields: building the sheet page's formsets appends « sheet » to the forms' ``fields``
+    (Django's inline formsets do that to the Meta they share), so it is left out here as in ``formset_rows``."""
+    return [name for name in form_class._meta.fields if name not in ("id", "sheet")]
+
+
 def _line_values(kind: str, line) -> dict:
     form_class = LINES[kind][1]
-    return {name: getattr(line, name if name != "call" else "call_id") for name in form_class._meta.fields}
+    return {name: getattr(line, name if name != "call" else "call_id") for name in _fields(form_class)}
 
 
 def _plan_lines(kind, tab: _Tab, sheets: dict, calls: dict, plan: WorkbookPlan) -> dict:
@@ -327,7 +333,7 @@ def _plan_lines(kind, tab: _Tab, sheets: dict, calls: dict, plan: WorkbookPlan) 
             _unknown_sheet(tab, number, code)
             continue
         data, bad = {}, False
-        for name in form_class._meta.fields:
+        for name in _fields(form_class):
             value = record.get(name)
             model_field = model._meta.get_field(name)
             if name == "call":
@@ -347,7 +353,7 @@ def _plan_lines(kind, tab: _Tab, sheets: dict, calls: dict, plan: WorkbookPlan) 
         if not _valid(form):
             tab.form_errors(number, form)
             continue
-        found[code].append({name: form.cleaned_data[name] for name in form_class._meta.fields})
+        found[code].append({name: form.cleaned_data[name] for name in _fields(form_class)})
     return found
 
 

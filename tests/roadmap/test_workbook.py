@@ -509,3 +509,14 @@ def test_the_preview_costs_the_same_queries_whatever_the_number_of_sheets(
         response = upload(client, mission, data)
     assert response.status_code == 200
     assert response.context["plan"].counts == {"create": 0, "update": 1, "unchanged": 21}
+
+
+def test_the_import_still_works_after_the_sheet_edit_page_built_its_formsets(client, tenant_a, mission_data):
+    # Django's inline formsets append « sheet » to the line forms' shared Meta.fields the first time they are built.
+    mission = mission_data["mission"]
+    client.force_login(tenant_a.consultant)
+    edit = reverse("roadmap:sheet-edit", args=[mission.pk, mission_data["first"].pk])
+    assert client.get(edit).status_code == 200
+    data = edited(roadmap_workbook(mission, user=tenant_a.consultant), "Budget", {"E2": 21000})
+    assert import_file(client, mission, data).status_code == 302
+    assert mission_data["first"].budget_lines.filter(amount=Decimal("21000")).exists()
