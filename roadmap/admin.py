@@ -3,7 +3,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from roadmap.models import FundingCall, SheetTemplate
+from roadmap.models import (
+    BudgetEnvelope,
+    FundingCall,
+    RoadmapDecision,
+    RoadmapVersion,
+    SheetPin,
+    SheetTemplate,
+    TimelineSettings,
+)
 from territoire.models import SmartTheme
 
 
@@ -46,3 +54,74 @@ class SheetTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "owner", "theme")
     list_filter = ("theme",)
     search_fields = ("name",)
+
+
+@admin.register(TimelineSettings)
+class TimelineSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("mission", "start_year", "start_quarter", "years", "fte_capacity")
+    list_select_related = ("mission__commune",)
+    search_fields = ("mission__title", "mission__commune__name")
+    raw_id_fields = ("mission",)
+
+
+@admin.register(BudgetEnvelope)
+class BudgetEnvelopeAdmin(SimpleHistoryAdmin):
+    list_display = ("mission", "year", "amount")
+    list_filter = ("year",)
+    list_select_related = ("mission__commune",)
+    search_fields = ("mission__title", "mission__commune__name")
+    raw_id_fields = ("mission",)
+
+
+@admin.register(SheetPin)
+class SheetPinAdmin(SimpleHistoryAdmin):
+    list_display = ("sheet", "start_year", "start_quarter", "by")
+    list_select_related = ("sheet__mission", "by")
+    search_fields = ("sheet__code", "sheet__title", "sheet__mission__commune__name")
+    raw_id_fields = ("sheet", "by")
+
+
+class RoadmapDecisionInline(admin.TabularInline):
+    model = RoadmapDecision
+    extra = 0
+    can_delete = False
+    fields = ("member", "decision", "comment", "decided_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoadmapVersion)
+class RoadmapVersionAdmin(SimpleHistoryAdmin):
+    """A version is what the Collège was shown: its snapshot is frozen, so the admin only reads it."""
+
+    list_display = ("mission", "number", "submitted_by", "submitted_at")
+    list_select_related = ("mission__commune", "submitted_by")
+    search_fields = ("mission__title", "mission__commune__name")
+    date_hierarchy = "submitted_at"
+    readonly_fields = ("mission", "number", "submitted_by", "submitted_at", "note", "snapshot")
+    inlines = [RoadmapDecisionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoadmapDecision)
+class RoadmapDecisionAdmin(SimpleHistoryAdmin):
+    """Each member's own decision, recorded on the Collège page; the admin reads it."""
+
+    list_display = ("version", "member", "decision", "decided_at")
+    list_filter = ("decision",)
+    list_select_related = ("version__mission", "member")
+    search_fields = ("version__mission__title", "member__username", "member__last_name")
+    readonly_fields = ("version", "member", "decision", "comment", "decided_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

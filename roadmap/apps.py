@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class RoadmapConfig(AppConfig):
     name = "roadmap"
     verbose_name = _("Feuille de route")
+
+    def ready(self):
+        from roadmap.exports import register_exports
+
+        register_exports()

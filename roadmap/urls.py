@@ -1,7 +1,7 @@
 from django.urls import path
 
 from roadmap import views
-from roadmap.views import decisions, library, ranking, reports, scoring, sheets, timeline
+from roadmap.views import decisions, library, ranking, reports, scoring, sheets, timeline, workbook
 
 app_name = "roadmap"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("rapports/", reports.reports, name="reports"),
     path("fiches/", sheets.sheet_list, name="sheet-list"),
+    path("fiches/export/", workbook.workbook_export, name="workbook-export"),
+    path("fiches/import/", workbook.workbook_import, name="workbook-import"),
+    path("fiches/import/confirmer/", workbook.workbook_import_confirm, name="workbook-import-confirm"),
     path("fiches/nouvelle/", sheets.sheet_create, name="sheet-create"),
     path("fiches/depuis-constat/<int:finding_id>/", sheets.sheet_from_finding, name="sheet-from-finding"),
     path(SHEET, sheets.sheet_detail, name="sheet-detail"),

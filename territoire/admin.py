@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from territoire.models import PST, Commune, Membership, Mission, PSTImport
+from territoire.models import PST, Commune, ExportJob, Membership, Mission, PSTImport
 
 User = get_user_model()
 
@@ -66,3 +66,22 @@ class PSTAdmin(admin.ModelAdmin):
 class PSTImportAdmin(admin.ModelAdmin):
     list_display = ["__str__", "created_at"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Jobs are made by the export pages and purged by ``exports_purge``: the admin reads them (to help someone
+    whose export failed) and may delete them, never edit them."""
+
+    list_display = ["kind", "commune", "requested_by", "status", "created_at", "finished_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["commune", "requested_by"]
+    search_fields = ["commune__name", "requested_by__username", "filename"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -22,8 +22,8 @@ def validate_plausible_date(value) -> None:
         )
 
 
-def validate_upload_size(file) -> None:
-    """Refuse an uploaded file above ``settings.MAX_UPLOAD_SIZE``, or empty, with a French message."""
+def check_upload(file):
+    """Refuse an uploaded file that is empty or above ``MAX_UPLOAD_SIZE``, with a French message; return it."""
     if file.size > settings.MAX_UPLOAD_SIZE:
         raise ValidationError(
             _("Le fichier pèse %(size)s Mo : la taille maximale est de %(max)s Mo.")
@@ -32,6 +32,7 @@ def validate_upload_size(file) -> None:
         )
     if file.size == 0:
         raise ValidationError(_("Le fichier est vide."), code="file_empty")
+    return file
 
 
 def check_dates(form, *names) -> None:

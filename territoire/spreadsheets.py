@@ -129,7 +129,9 @@ class Sheet:
 
     ``formats`` maps a column index to a number format (e.g. ``AMOUNT_FORMAT``); dates and
     datetimes get the Belgian format without being named. ``widths`` are column widths in
-    characters, from the first column.
+    characters, from the first column. ``choices`` maps a column index to the values offered in a
+    drop-down list under the header (a warning, not a refusal, when something else is typed); a list
+    Excel cannot hold (a comma or a quote in a value, over 255 characters) is left out.
     """
 
     title: str
@@ -137,6 +139,7 @@ class Sheet:
     rows: Iterable[Sequence]
     widths: Sequence[int] = ()
     formats: dict[int, str] = field(default_factory=dict)
+    choices: dict[int, Sequence[str]] = field(default_factory=dict)
 
 
 class _CellMaker:
@@ -178,6 +181,25 @@ class _CellMaker:
         return cell
 
 
+CHOICES_ROWS = 1000  # how far down a drop-down list is offered
+_LIST_MAX = 255  # characters Excel keeps in a list's formula
+
+
+def _add_choices(worksheet, choices: dict[int, Sequence[str]]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for index, values in choices.items():
+        values = [str(v) for v in values]
+        formula = '"' + ",".join(values) + '"'
+        if any("," in v or '"' in v for v in values) or len(formula) > _LIST_MAX:
+            continue
+        validation = DataValidation(type="list", formula1=formula, allow_blank=True, errorStyle="warning")
+        letter = get_column_letter(index + 1)
+        validation.add(f"{letter}2:{letter}{CHOICES_ROWS}")
+        worksheet.data_validations.append(validation)
+
+
 def write_xlsx(out: BinaryIO, sheets: Sequence[Sheet]) -> None:
     """Write a workbook of ``sheets`` to the binary file ``out``."""
     from openpyxl import Workbook
@@ -198,6 +220,7 @@ def write_xlsx(out: BinaryIO, sheets: Sequence[Sheet]) -> None:
         for index, width in enumerate(spec.widths, start=1):
             worksheet.column_dimensions[get_column_letter(index)].width = width
         worksheet.freeze_panes = "A2"
+        _add_choices(worksheet, spec.choices)
         make = _CellMaker(worksheet, spec.formats)
         header = []
         for index, value in enumerate(spec.header):

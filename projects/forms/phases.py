@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import AnswerStatus
-from territoire.forms import validate_upload_size
+from territoire.forms import check_upload
 
 # What may be attached to a phase: office documents in open or common formats, and pictures.
 DOCUMENT_TYPES = (".pdf", ".docx", ".odt", ".xlsx", ".ods", ".png", ".jpg", ".jpeg")
@@ -35,8 +35,7 @@ class DocumentForm(forms.Form):
             raise forms.ValidationError(
                 _("Ce type de fichier n'est pas accepté : déposez un PDF, DOCX, ODT, XLSX, ODS, PNG ou JPG.")
             )
-        validate_upload_size(file)
-        return file
+        return check_upload(file)
 
 
 class PhaseMoveForm(forms.Form):

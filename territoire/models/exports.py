@@ -19,6 +19,7 @@ class ExportKind(models.TextChoices):
     PST_XML = "pst_xml", _("PST (XML eComptes)")
     RESPONSES_CSV = "responses_csv", _("Réponses au questionnaire (CSV)")
     RESPONSES_XLSX = "responses_xlsx", _("Réponses au questionnaire (Excel)")
+    ROADMAP_XLSX = "roadmap_xlsx", _("Feuille de route : fiches et cotes (Excel)")
 
 
 class ExportStatus(models.TextChoices):

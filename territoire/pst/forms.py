@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from territoire.forms import validate_upload_size
+from territoire.forms import check_upload
 from territoire.models import NodeState, PSTEntity, SmartDimension, SmartTheme, Volet
 from territoire.pst import mapping
 
@@ -36,9 +36,7 @@ class PSTUploadForm(forms.Form):
         self.fields["legislature"].initial = default_legislature()
 
     def clean_file(self):
-        file = self.cleaned_data["file"]
-        validate_upload_size(file)
-        return file
+        return check_upload(self.cleaned_data["file"])
 
     def clean_legislature(self):
         value = self.cleaned_data["legislature"].strip()

@@ -338,19 +338,24 @@ def _column_of(reference: str) -> int | None:
     return _column_index(letters)
 
 
+def _workbook(archive):
+    """What reading any sheet needs: [(name, path)], shared strings, date styles, epoch, one element budget."""
+    sheets, strings_path, styles_path, date1904 = _sheets(archive)
+    if not sheets:
+        raise PSTFileError(_("Le classeur Excel ne contient aucune feuille."))
+    strings = _shared_strings(archive, strings_path)
+    dates = _date_styles(archive, styles_path)
+    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    return sheets, strings, dates, epoch, ElementBudget()
+
+
 def read(data: bytes) -> Grid:
     """The grid of the first sheet with a recognised header (or the first sheet)."""
     from territoire.pst.mapping import find_header
 
     archive = zipguard.open_archive(data)
     with archive:
-        sheets, strings_path, styles_path, date1904 = _sheets(archive)
-        if not sheets:
-            raise PSTFileError(_("Le classeur Excel ne contient aucune feuille."))
-        strings = _shared_strings(archive, strings_path)
-        dates = _date_styles(archive, styles_path)
-        epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-        budget = ElementBudget()
+        sheets, strings, dates, epoch, budget = _workbook(archive)
         if len(sheets) == 1:
             return _read_sheet(archive, *sheets[0], strings, dates, epoch, budget)
         # Only the first rows of each sheet tell which one holds the PST: the others are never read whole.
@@ -361,3 +366,12 @@ def read(data: bytes) -> Grid:
             if find_header(head.rows) is not None:
                 return _read_sheet(archive, name, path, strings, dates, epoch, budget)
         return heads[0]
+
+
+def read_all(data: bytes) -> list[Grid]:
+    """The grids of every sheet, in the workbook's order, under the same limits (for workbooks of several tabs,
+    such as the roadmap's; each grid's ``sheet`` is its tab's name)."""
+    archive = zipguard.open_archive(data)
+    with archive:
+        sheets, strings, dates, epoch, budget = _workbook(archive)
+        return [_read_sheet(archive, name, path, strings, dates, epoch, budget) for name, path in sheets]
