@@ -8,5 +8,9 @@ class DiagnosticsConfig(AppConfig):
 
     def ready(self):
         from diagnostics.exports import register_exports
+        from diagnostics.selectors.cockpit import diagnostic_parts, diagnostic_todos
+        from territoire import cockpit
 
         register_exports()
+        cockpit.register_parts(diagnostic_parts)
+        cockpit.register_todos(diagnostic_todos)
