@@ -140,3 +140,21 @@ def test_cockpit_and_poster_at_desktop_size(page, live_server, login, screenshot
     screenshot("desktop-poster")
     page.emulate_media(media="print")
     screenshot("print-poster")
+
+
+def test_question_editor_follows_the_chosen_type(page, live_server, login, screenshot, assert_accessible, tenant):
+    question = tenant.staff_campaign.questionnaire.questions.get(type="single")
+    login(tenant.consultant)
+    page.goto(
+        f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/questionnaires/"
+        f"{question.questionnaire_id}/questions/{question.pk}/"
+    )
+    expect(page.get_by_label("Choix (un par ligne)")).to_be_visible()
+    expect(page.get_by_label("Minimum")).to_be_hidden()
+    expect(page.get_by_label("Lignes de la matrice (une par ligne)")).to_be_hidden()
+    assert_accessible()
+    screenshot("question-editor-single")
+    page.locator("#id_type").select_option("number")
+    expect(page.get_by_label("Minimum")).to_be_visible()
+    expect(page.get_by_label("Choix (un par ligne)")).to_be_hidden()
+    screenshot("question-editor-number")
