@@ -1,6 +1,6 @@
 """The diagnostic's share of the mission cockpit and of the dashboard's to-dos (see ``territoire.cockpit``).
 
-The parts issue five queries for a mission whatever its size; the to-dos two for all the dashboard's communes.
+The parts issue five queries for a mission whatever its size; the to-dos three for all the dashboard's communes.
 """
 
 from django.db.models import Count, Min, Q
@@ -205,7 +205,8 @@ def _open_mission(row):
 
 
 def diagnostic_todos(user, rows) -> list:
-    """Questionnaires a staff or Collège member has to fill, and inventory tools staff have to complete."""
+    """Questionnaires a staff or Collège member has to fill, inventory tools staff have to complete, and
+    interviews past their date still « Planifié » for the consultant (one query each, for every commune)."""
     audience_of_role = {Role.STAFF: Audience.STAFF, Role.COLLEGE: Audience.COLLEGE}
     wanted = Q()
     for row in rows:
@@ -250,6 +251,36 @@ def diagnostic_todos(user, rows) -> list:
                     % {"n": n},
                     reverse("diagnostics:inventory", args=[mission.pk]),
                     icon="bi-hdd-network",
+                )
+            )
+    consultant_missions = {
+        mission.pk: row.commune.pk
+        for row in rows
+        if row.role == Role.CONSULTANT
+        for mission in row.missions
+        if mission.phase != Mission.Phase.CLOSED
+    }
+    if consultant_missions:
+        overdue = (
+            Interview.objects.filter(
+                mission_id__in=consultant_missions, status=Interview.Status.PLANNED, scheduled_at__lt=timezone.now()
+            )
+            .values_list("mission_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for mission_id, n in overdue:
+            todos.append(
+                Todo(
+                    consultant_missions[mission_id],
+                    ngettext(
+                        "%(n)s entretien passé encore « Planifié » : a-t-il eu lieu ?",
+                        "%(n)s entretiens passés encore « Planifié » : ont-ils eu lieu ?",
+                        n,
+                    )
+                    % {"n": n},
+                    reverse("diagnostics:interviews", args=[mission_id]),
+                    icon="bi-people",
                 )
             )
     return todos

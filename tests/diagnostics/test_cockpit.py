@@ -140,3 +140,33 @@ def test_dashboard_queries_do_not_grow_with_missions_and_todos(client, tenant_a,
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("territoire:dashboard")).text
     assert page.count("à remplir avant le") == 5
+
+
+def test_dashboard_tells_the_consultant_of_interviews_left_planned(client, tenant_a, tenant_b):
+    _fill_mission(tenant_a)
+    _fill_mission(tenant_b)
+    client.force_login(tenant_a.consultant)
+    page = client.get(reverse("territoire:dashboard")).text
+    assert "1 entretien passé encore « Planifié » : a-t-il eu lieu ?" in page
+    assert page.count("encore « Planifié »") == 1  # not tenant_b's
+    assert reverse("diagnostics:interviews", args=[tenant_a.mission.pk]) in page
+    client.force_login(tenant_a.staff)
+    assert "encore « Planifié »" not in client.get(reverse("territoire:dashboard")).text
+
+
+def test_consultant_dashboard_queries_do_not_grow_with_missions(client, tenant_a, django_assert_max_num_queries):
+    from tests.conftest import make_tenant
+
+    consultant = tenant_a.consultant
+    _fill_mission(tenant_a)
+    client.force_login(consultant)
+    client.get(reverse("territoire:dashboard"))
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("territoire:dashboard"))
+    for n in range(3):
+        other = make_tenant(f"Autre {n}")
+        MembershipFactory(user=consultant, commune=other.commune, role=Role.CONSULTANT)
+        _fill_mission(other)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("territoire:dashboard")).text
+    assert page.count("encore « Planifié »") == 4
