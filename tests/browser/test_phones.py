@@ -114,6 +114,8 @@ def test_college_and_consultant_pages_fit_a_phone(phone, live_server, tenant):
     _check(phone, "college-synthesis")
     phone.context.clear_cookies()
     _login(phone, live_server, tenant.consultant)
+    expect(phone.get_by_text("1 entretien passé encore « Planifié »")).to_be_visible()
+    _check(phone, "consultant-dashboard")
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/")
     expect(phone.get_by_text("encore « Planifié »")).to_be_visible()
     _check(phone, "consultant-mission")
