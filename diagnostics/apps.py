@@ -9,5 +9,9 @@ class DiagnosticsConfig(AppConfig):
     def ready(self):
         from diagnostics.exports import register_exports
         from diagnostics.selectors import respond  # noqa: F401 (receivers: a structural edit bumps the version)
+        from diagnostics.selectors.cockpit import diagnostic_parts, diagnostic_todos
+        from territoire import cockpit
 
         register_exports()
+        cockpit.register_parts(diagnostic_parts)
+        cockpit.register_todos(diagnostic_todos)

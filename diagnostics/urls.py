@@ -52,6 +52,7 @@ urlpatterns = [
     path("campagnes/<int:campaign_id>/relancer/", campaigns.campaign_remind, name="campaign-remind"),
     path("campagnes/<int:campaign_id>/cloturer/", campaigns.campaign_close, name="campaign-close"),
     path("campagnes/<int:campaign_id>/lien-public/", campaigns.campaign_publish, name="campaign-publish"),
+    path("campagnes/<int:campaign_id>/affiche/", campaigns.campaign_poster, name="campaign-poster"),
     path("campagnes/<int:campaign_id>/repondre/", campaigns.campaign_answer, name="campaign-answer"),
 ]
 

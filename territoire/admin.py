@@ -30,7 +30,7 @@ class CommuneAdmin(SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
-    list_display = ["user", "commune", "role", "function", "service"]
+    list_display = ["user", "commune", "role", "role_title", "function", "service"]
     list_filter = ["role", "commune"]
     search_fields = ["user__username", "user__last_name", "user__email", "commune__name"]
     autocomplete_fields = ["user", "commune"]

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django import forms
@@ -64,6 +65,20 @@ class CampaignForm(forms.Form):
         return data
 
 
+# How many bad lines a message names one by one (the rest are counted).
+MAX_LISTED_BAD_LINES = 20
+
+
+@dataclass(frozen=True)
+class BadLine:
+    number: int
+    text: str
+    reason: str
+
+    def __str__(self):
+        return _("Ligne %(n)s : %(reason)s.") % {"n": self.number, "reason": self.reason}
+
+
 class InvitationsForm(forms.Form):
     people = forms.CharField(
         label=_("Adresses à inviter"),
@@ -92,21 +107,24 @@ class InvitationsForm(forms.Form):
                 lines += upload.read().decode("utf-8-sig").splitlines()
             except UnicodeDecodeError:
                 raise ValidationError(_("Le fichier doit être un CSV encodé en UTF-8.")) from None
-        people, errors = [], []
+        people, bad_lines = [], []
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
             delimiter = ";" if ";" in line else ","
-            cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter))]
+            cells = [c.strip() for c in next(csv.reader(io.StringIO(line), delimiter=delimiter), [])]
             email = cells[0] if cells else ""
             if number == 1 and "@" not in email and email.lower() in ("email", "e-mail", "courriel"):
                 continue  # a header line
             try:
                 validate_email(email)
             except ValidationError:
-                errors.append(
-                    _("Ligne %(n)s : « %(email)s » n'est pas une adresse e-mail.") % {"n": number, "email": email}
+                reason = (
+                    _("l'adresse e-mail manque en début de ligne")
+                    if not email
+                    else _("« %(email)s » n'est pas une adresse e-mail") % {"email": email}
                 )
+                bad_lines.append(BadLine(number, line.strip(), reason))
                 continue
             people.append(
                 {
@@ -115,11 +133,13 @@ class InvitationsForm(forms.Form):
                     "service": cells[2][:120] if len(cells) > 2 else "",
                 }
             )
-        if errors:
-            raise ValidationError(errors[:10])
         if not people:
+            if bad_lines:
+                raise ValidationError([str(bad) for bad in bad_lines[:MAX_LISTED_BAD_LINES]])
             raise ValidationError(_("Indiquez au moins une adresse e-mail."))
         if len(people) > MAX_INVITATIONS:
             raise ValidationError(_("Au plus %(n)s invitations à la fois.") % {"n": MAX_INVITATIONS})
+        # The good lines are invited; the view hands the bad ones back, each named, for correction.
+        data["bad_lines"] = bad_lines
         data["people_list"] = people
         return data

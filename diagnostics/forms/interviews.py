@@ -51,7 +51,7 @@ class IntervieweeForm(forms.ModelForm):
             .order_by("user__last_name")
         )
         self.fields["member"].label_from_instance = lambda m: (
-            f"{m.user.get_full_name() or m.user.get_username()} — {m.get_role_display()}"
+            f"{m.user.get_full_name() or m.user.get_username()} — {m.role_label}"
         )
         self.fields["member"].required = False
         self.fields["member"].empty_label = _("— Personne extérieure —")

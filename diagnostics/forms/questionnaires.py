@@ -49,6 +49,17 @@ def _lines(value: str) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
 
+# The fields that only some types use (the editor shows each only for them); the others serve every type.
+TYPE_FIELDS = {
+    "choices": CHOICE_TYPES,
+    "other_label": CHOICE_TYPES,
+    "rows": {QuestionType.MATRIX},
+    "unit": {QuestionType.NUMBER},
+    "min": {QuestionType.NUMBER},
+    "max": {QuestionType.NUMBER},
+}
+
+
 class QuestionForm(forms.Form):
     text = forms.CharField(label=_("Intitulé"), max_length=500)
     help_text = forms.CharField(label=_("Aide"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -104,6 +115,12 @@ class QuestionForm(forms.Form):
     def clean(self):
         data = super().clean()
         qtype = data.get("type")
+        # A field the chosen type does not use is neither shown nor validated: a bound left over from an
+        # earlier type must not block saving a single-choice question.
+        for name, types in TYPE_FIELDS.items():
+            if qtype not in types:
+                self.errors.pop(name, None)
+                data[name] = None if name in ("min", "max") else ""
         data["choice_labels"] = _lines(data.get("choices") or "")
         if qtype in CHOICE_TYPES and len(data["choice_labels"]) < 2:
             self.add_error("choices", _("Donnez au moins deux choix."))

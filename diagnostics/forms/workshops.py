@@ -7,6 +7,7 @@ from diagnostics.forms.interviews import DateTimeInput
 from diagnostics.models import ChallengeCard, Workshop
 from diagnostics.models.workshops import DEFAULT_ONLINE_PARTICIPANTS
 from territoire.forms import check_dates
+from territoire.models import SmartTheme
 
 
 class WorkshopForm(forms.ModelForm):
@@ -55,6 +56,11 @@ class CardForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 3, "maxlength": 500})}
         labels = {"text": _("Votre défi")}
         help_texts = {"text": _("Un défi concret pour la commune, en une ou deux phrases.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A real empty choice a participant understands, not Django's "---------".
+        self.fields["theme"].choices = [("", _("— aucun thème —")), *SmartTheme.choices]
 
     def clean_text(self):
         text = " ".join(self.cleaned_data["text"].split())

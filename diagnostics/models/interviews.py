@@ -7,6 +7,7 @@ missions. Built-in guides (``author`` empty) are offered to every consultant and
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -159,6 +160,11 @@ class Interview(TimeStampedModel):
     def __str__(self):
         names = ", ".join(p.name for p in self.interviewees.all())
         return names or str(_("Entretien"))
+
+    @property
+    def is_overdue(self) -> bool:
+        """Its date has passed but it is still « Planifié »: the consultant should say whether it took place."""
+        return self.status == self.Status.PLANNED and self.scheduled_at < timezone.now()
 
 
 class IntervieweeQuerySet(TenantQuerySet):

@@ -49,6 +49,12 @@ class InventoryQuerySet(TenantQuerySet):
     commune_lookup = "commune"
 
 
+class DigitalSystemQuerySet(InventoryQuerySet):
+    def incomplete(self):
+        """Tools whose record still misses what the diagnostic reads: the vendor, the yearly cost or the services."""
+        return self.filter(Q(vendor="") | Q(yearly_cost__isnull=True) | Q(services=""))
+
+
 class DigitalSystem(TimeStampedModel):
     commune = models.ForeignKey(
         "territoire.Commune", on_delete=models.CASCADE, related_name="digital_systems", verbose_name=_("commune")
@@ -70,7 +76,7 @@ class DigitalSystem(TimeStampedModel):
     )
     notes = models.TextField(_("remarques"), blank=True)
 
-    objects = InventoryQuerySet.as_manager()
+    objects = DigitalSystemQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

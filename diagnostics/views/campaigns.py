@@ -5,6 +5,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics.forms.campaigns import CampaignForm, InvitationsForm
@@ -15,6 +16,7 @@ from diagnostics.services.respond import response_for_member
 from diagnostics.views.common import load_campaign, load_questionnaire
 from territoire import access
 from territoire.models import Membership
+from territoire.qr import qr_svg
 
 
 def campaign_create(request, mission_id, questionnaire_id):
@@ -43,6 +45,10 @@ def campaign_create(request, mission_id, questionnaire_id):
 
 def campaign_detail(request, mission_id, campaign_id):
     campaign = load_campaign(request, mission_id, campaign_id)
+    return render(request, "diagnostics/campaigns/detail.html", _detail_context(request, campaign, InvitationsForm()))
+
+
+def _detail_context(request, campaign, form, bad_lines=()) -> dict:
     invitations = Invitation.objects.filter(campaign=campaign).select_related("response").order_by("service", "email")
     by_service = (
         Invitation.objects.filter(campaign=campaign)
@@ -54,46 +60,75 @@ def campaign_detail(request, mission_id, campaign_id):
         )
         .order_by("service")
     )
-    public_url = (
-        request.build_absolute_uri(reverse("respond:public", args=[campaign.public_token]))
+    return {
+        "mission": campaign.mission,
+        "commune": campaign.mission.commune,
+        "campaign": campaign,
+        "stats": campaign_stats([campaign])[0],
+        "invitations": invitations[:500],
+        "invitation_count": invitations.count(),
+        "by_service": by_service if campaign.audience == Audience.STAFF else [],
+        "form": form,
+        "bad_lines": bad_lines,
+        "public_url": public_link(request, campaign),
+        "public_qr": qr_svg(public_link(request, campaign), title=_("QR code du lien public"))
         if campaign.public_token
-        else ""
-    )
+        else "",
+        "member_count": Membership.objects.filter(
+            commune=campaign.mission.commune,
+            role={"college": "college", "staff": "staff"}.get(campaign.audience, "-"),
+        ).count(),
+    }
+
+
+def public_link(request, campaign) -> str:
+    if not campaign.public_token:
+        return ""
+    return request.build_absolute_uri(reverse("respond:public", args=[campaign.public_token]))
+
+
+def campaign_poster(request, mission_id, campaign_id):
+    """An A4 poster of the public link (QR code and address) for the town hall and the newsletter."""
+    campaign = load_campaign(request, mission_id, campaign_id)
+    if not campaign.public_token:
+        messages.info(request, _("Créez d'abord le lien public : l'affiche le montre."))
+        return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+    url = public_link(request, campaign)
     return render(
         request,
-        "diagnostics/campaigns/detail.html",
+        "diagnostics/campaigns/poster.html",
         {
-            "mission": campaign.mission,
-            "commune": campaign.mission.commune,
             "campaign": campaign,
-            "stats": campaign_stats([campaign])[0],
-            "invitations": invitations[:500],
-            "invitation_count": invitations.count(),
-            "by_service": by_service if campaign.audience == Audience.STAFF else [],
-            "form": InvitationsForm(),
-            "public_url": public_url,
-            "member_count": Membership.objects.filter(
-                commune=campaign.mission.commune,
-                role={"college": "college", "staff": "staff"}.get(campaign.audience, "-"),
-            ).count(),
+            "commune": campaign.mission.commune,
+            "mission": campaign.mission,
+            "public_url": url,
+            "qr": qr_svg(url, title=_("QR code du questionnaire")),
         },
     )
 
 
 @require_POST
 def campaign_invite(request, mission_id, campaign_id):
+    """Invite the good lines at once; hand the bad ones back in the field, each named with its number and reason.
+
+    When no line is good, the whole text stays in the field: nothing typed is lost.
+    """
     campaign = load_campaign(request, mission_id, campaign_id)
     form = InvitationsForm(request.POST, request.FILES)
-    if form.is_valid():
-        count = services.campaign_invite(campaign=campaign, by=request.user, people=form.cleaned_data["people_list"])
-        if count:
-            messages.success(request, _("%(n)s invitation(s) envoyée(s).") % {"n": count})
-        else:
-            messages.info(request, _("Ces personnes étaient déjà invitées : aucune nouvelle invitation."))
+    if not form.is_valid():
+        return render(request, "diagnostics/campaigns/detail.html", _detail_context(request, campaign, form))
+    count = services.campaign_invite(campaign=campaign, by=request.user, people=form.cleaned_data["people_list"])
+    if count:
+        messages.success(
+            request, ngettext("%(n)s invitation envoyée.", "%(n)s invitations envoyées.", count) % {"n": count}
+        )
     else:
-        for error in form.non_field_errors():
-            messages.error(request, error)
-    return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+        messages.info(request, _("Ces personnes étaient déjà invitées : aucune nouvelle invitation."))
+    bad_lines = form.cleaned_data["bad_lines"]
+    if not bad_lines:
+        return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+    retry = InvitationsForm(initial={"people": "\n".join(bad.text for bad in bad_lines)})
+    return render(request, "diagnostics/campaigns/detail.html", _detail_context(request, campaign, retry, bad_lines))
 
 
 @require_POST
@@ -103,7 +138,15 @@ def campaign_remind(request, mission_id, campaign_id):
         messages.error(request, _("La campagne n'est pas ouverte : pas de rappel."))
     else:
         count = services.campaign_remind(campaign=campaign, by=request.user)
-        messages.success(request, _("Rappel envoyé aux personnes qui n'ont pas terminé (%(n)s).") % {"n": count})
+        messages.success(
+            request,
+            ngettext(
+                "Rappel envoyé à %(n)s personne qui n'a pas terminé.",
+                "Rappel envoyé aux %(n)s personnes qui n'ont pas terminé.",
+                count,
+            )
+            % {"n": count},
+        )
     return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from diagnostics.forms.questionnaires import (
+    TYPE_FIELDS,
     BuiltinForm,
     QuestionAddForm,
     QuestionForm,
@@ -294,9 +295,20 @@ def question_edit(request, mission_id, questionnaire_id, question_id):
             "questionnaire": questionnaire,
             "question": question,
             "form": form,
+            "fields": _fields_by_type(form, question),
             "locked": locked,
         },
     )
+
+
+def _fields_by_type(form, question) -> list:
+    """(field, the types that use it, hidden now): the editor shows only the fields of the chosen type."""
+    current = form["type"].value() or question.type
+    rows = []
+    for field in form:
+        types = TYPE_FIELDS.get(field.name)
+        rows.append((field, " ".join(sorted(types)) if types else "", bool(types) and current not in types))
+    return rows
 
 
 @require_POST

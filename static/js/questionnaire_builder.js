@@ -26,3 +26,17 @@
   init();
   document.body.addEventListener("htmx:afterSettle", init);
 })();
+
+// Question editor: show only the fields the chosen type uses (data-for-types on their wrapper).
+(function () {
+  const form = document.querySelector("[data-question-form]");
+  if (!form) return;
+  const type = form.querySelector("[name=type]");
+  const update = () => {
+    form.querySelectorAll("[data-for-types]").forEach((wrapper) => {
+      wrapper.hidden = !wrapper.dataset.forTypes.split(" ").includes(type.value);
+    });
+  };
+  type.addEventListener("change", update);
+  update();
+})();

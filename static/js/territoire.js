@@ -9,3 +9,28 @@ document.addEventListener("htmx:responseError", (event) => {
   document.body.appendChild(box);
   setTimeout(() => box.remove(), 8000);
 });
+
+// A button with data-copy="#input" copies that field's value (the public link) and says so.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const field = document.querySelector(button.dataset.copy);
+  if (!field) return;
+  const done = () => {
+    button.dataset.label = button.dataset.label || button.innerHTML;
+    button.textContent = button.dataset.copied || "OK";
+    setTimeout(() => { button.innerHTML = button.dataset.label; }, 2000);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(field.value).then(done, () => { field.select(); });
+  } else {
+    field.select();
+    document.execCommand("copy");
+    done();
+  }
+});
+
+// A button with data-print prints the page (the A4 poster).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+});

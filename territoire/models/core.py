@@ -24,8 +24,10 @@ class TimeStampedModel(models.Model):
 
 
 class Role(models.TextChoices):
-    CONSULTANT = "consultant", _("Consultant référent")
-    STAFF = "staff", _("Agent communal")
+    # Epicene labels: they are read about women and men alike. A person who wants their own wording
+    # ("Consultante référente", "Échevine") has it in ``Membership.role_title``.
+    CONSULTANT = "consultant", _("Consultance référente")
+    STAFF = "staff", _("Personnel communal")
     COLLEGE = "college", _("Membre du Collège")
 
 
@@ -153,6 +155,14 @@ class Membership(TimeStampedModel):
         _("fonction"), max_length=120, blank=True, help_text=_("Par ex. directeur général, échevine de la mobilité.")
     )
     service = models.CharField(_("service"), max_length=120, blank=True)
+    role_title = models.CharField(
+        _("rôle tel qu'écrit"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "Comme la personne souhaite le lire, par ex. « Consultante référente ». Vide : l'intitulé épicène du rôle."
+        ),
+    )
 
     objects = TenantQuerySet.as_manager()
     history = HistoricalRecords()
@@ -167,7 +177,12 @@ class Membership(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.user} — {self.commune} ({self.get_role_display()})"
+        return f"{self.user} — {self.commune} ({self.role_label})"
+
+    @property
+    def role_label(self) -> str:
+        """The role as the person wants it written, else its epicene label."""
+        return self.role_title or str(self.get_role_display())
 
 
 class MissionQuerySet(TenantQuerySet):

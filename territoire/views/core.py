@@ -8,7 +8,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from territoire import access, services
+from territoire import access, cockpit, services
 from territoire.forms import MissionForm, PhaseForm
 from territoire.models import Membership, Mission
 
@@ -16,9 +16,17 @@ from territoire.models import Membership, Mission
 def dashboard(request):
     missions = Mission.objects.prefetch_related("referents").order_by("phase", "-start_date")
     communes = access.visible_communes(request.user).prefetch_related(Prefetch("missions", queryset=missions))
-    roles = access.roles_by_commune(request.user)
-    rows = [(commune, roles.get(commune.pk)) for commune in communes]
-    return render(request, "territoire/dashboard.html", {"rows": rows})
+    own = {m.commune_id: m for m in Membership.objects.filter(user=request.user)}
+    memberships = [
+        cockpit.MembershipRow(
+            commune, own[commune.pk].role if commune.pk in own else None, list(commune.missions.all())
+        )
+        for commune in communes
+    ]
+    todos = cockpit.dashboard_todos(request.user, memberships)
+    rows = [(row.commune, row.role, own[row.commune.pk].role_label if row.role else "") for row in memberships]
+    todo_rows = [(row.commune, todo) for row in memberships for todo in todos.get(row.commune.pk, [])]
+    return render(request, "territoire/dashboard.html", {"rows": rows, "todos": todo_rows})
 
 
 def commune_detail(request, commune_id):
@@ -74,7 +82,13 @@ def mission_detail(request, mission_id):
     return render(
         request,
         "territoire/mission_detail.html",
-        {"mission": mission, "commune": mission.commune, "phase_form": PhaseForm(initial={"phase": mission.phase})},
+        {
+            "mission": mission,
+            "commune": mission.commune,
+            "phase_form": PhaseForm(initial={"phase": mission.phase}),
+            "cockpit": cockpit.mission_cockpit(mission, user=request.user),
+            "plan": cockpit.plan_position(mission),
+        },
     )
 
 

@@ -65,7 +65,7 @@ def test_consultant_builds_from_template_and_opens_a_campaign(page, live_server,
     expect(page.get_by_role("heading", name="Autodiagnostic du personnel")).to_be_visible()
     page.get_by_label("Adresses à inviter").fill("marie@example.org; Marie Dupont; Travaux\njean@example.org")
     page.get_by_role("button", name="Envoyer les invitations").click()
-    expect(page.get_by_text("2 invitation(s) envoyée(s).")).to_be_visible()
+    expect(page.get_by_text("2 invitations envoyées.")).to_be_visible()
     assert Invitation.objects.filter(sent_at__isnull=False).count() == 2
     assert len(mail.outbox) == 2
     screenshot("questionnaire-campaign")
