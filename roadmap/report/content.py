@@ -472,12 +472,13 @@ def _timeline(timeline) -> dict:
         chart = charts.bars(
             [str(y["year"]) for y in years],
             (
-                (_("Investissement net"), tuple(float(y.net) for y in timeline.years)),
-                (_("Fonctionnement"), tuple(float(y.running) for y in timeline.years)),
+                (_("Investissement net"), tuple(round(y.net / 1000) for y in timeline.years)),
+                (_("Fonctionnement"), tuple(round(y.running / 1000) for y in timeline.years)),
             ),
             stacked=True,
+            counts=True,  # round ticks (0, 5, 10… k€) instead of one every 2 000 €
             ident="report-budget-years",
-            title=_("Budget net par année (€ HTVA)"),
+            title=_("Budget net par année (milliers d'euros HTVA)"),
         )
     return {
         "error": timeline.error,

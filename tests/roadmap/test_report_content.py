@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import Image
 from pypdf import PdfReader
 
@@ -21,6 +22,8 @@ from diagnostics.models import FindingSource, SourceKind
 from roadmap.models import BudgetLine, SheetIndicator, SheetStatus
 from roadmap.report.content import collect
 from roadmap.report.document import render_html
+from roadmap.selectors.ranking import mission_ranking
+from territoire.models import Mission
 from territoire.pdf import html_to_pdf
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory
 from tests.roadmap.factories import BudgetLineFactory, FundingLineFactory, ProjectSheetFactory
@@ -233,3 +236,23 @@ def test_collect_is_json_serialisable_in_a_constant_number_of_queries(ranked, si
         snapshot = collect(mission)
     assert json.loads(json.dumps(snapshot)) == snapshot
     assert len(snapshot["sheets"]) == 3 + size
+
+
+@needs_poppler
+def test_the_demo_mission_renders_with_its_charts_as_vectors_and_captions(db, tmp_path):
+    call_command("seed_demo", force=True, verbosity=0, stdout=io.StringIO())
+    mission = Mission.objects.get(phase=Mission.Phase.ROADMAP)
+    html = render_html(snapshot_of(mission), version=VERSION)
+    # Charts and the inventory diagram are inline SVG, each in a figure with a caption giving its numbers.
+    assert html.count("<svg") >= 8
+    assert html.count("<figure") == html.count("<figcaption>")
+    assert html.count("<img") <= 1  # the commune's logo, nothing else as a bitmap
+
+    pdf = html_to_pdf(html)
+    text = squash(pdftotext(pdf.content, tmp_path))
+    retained = [r.sheet for r in mission_ranking(mission).ranked if r.sheet.status == SheetStatus.RETAINED]
+    assert retained
+    start = text.index("projets ont été retenus")
+    positions = [text.index(f"{sheet.code} — {sheet.title}", start) for sheet in retained]
+    assert positions == sorted(positions)
+    assert pdf.pages >= 15
