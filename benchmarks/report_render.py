@@ -4,9 +4,9 @@
 .venv/bin/python benchmarks/report_render.py [retained sheets of the large mission, 60 by default]
 
 For each mission: ``collect`` (the snapshot, with its query count), ``render_html``, WeasyPrint alone on that
-final HTML (``territoire.pdf.html_to_pdf``), pages, the peak of memory allocated by Python during the render
-(tracemalloc) and the process's peak resident size, and the data-gathering share (collect + render_html over
-the total). The large mission's retained sheets are set inside a transaction rolled back at the end.
+final HTML (``territoire.pdf.html_to_pdf``), pages, the process's peak resident size (``getrusage``; tracemalloc
+would slow WeasyPrint several times over) and the data-gathering share (collect + render_html over the total).
+The large mission's retained sheets are set inside a transaction rolled back at the end.
 """
 
 from _common import ROOT  # noqa: I001  (sets Django up first)
@@ -15,7 +15,6 @@ import json
 import resource
 import sys
 import time
-import tracemalloc
 
 from django.db import transaction
 
@@ -44,10 +43,7 @@ def run(label: str, mission) -> None:
     collected = time.perf_counter()
     html = render_html(snapshot, version=VERSION)
     rendered = time.perf_counter()
-    tracemalloc.start()
     pdf = html_to_pdf(html)
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
     done = time.perf_counter()
     total = done - start
     gathering = rendered - start
@@ -58,7 +54,7 @@ def run(label: str, mission) -> None:
         f"{label:<6} sheets {len(snapshot['sheets']):>3}  "
         f"collect {collected - start:6.2f} s ({len(queries)} queries)  "
         f"render_html {rendered - collected:5.2f} s  WeasyPrint {weasy:6.2f} s  pages {pdf.pages:>4}  "
-        f"{1000 * weasy / pdf.pages:5.0f} ms/page  traced peak {peak / 2**20:6.1f} MiB  "
+        f"{1000 * weasy / pdf.pages:5.0f} ms/page  "
         f"maxrss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:6.0f} MiB  "
         f"PDF {len(pdf.content) / 2**20:5.2f} MiB  data share {100 * gathering / total:4.1f} %"
     )

@@ -78,6 +78,7 @@ def collect(mission) -> dict:
     diagnostic = synthesis(mission, user=reader)
     ranking = mission_ranking(mission)
     timeline = mission_timeline(mission)
+    sheets = _sheets(mission, ranking)
     return {
         "schema": SCHEMA,
         "taken_at": _iso(timezone.now()),
@@ -86,7 +87,11 @@ def collect(mission) -> dict:
         "method": _method(mission, diagnostic),
         "chronology": _chronology(mission, diagnostic),
         "diagnostic": _diagnostic(mission, diagnostic),
-        "sheets": _sheets(mission, ranking),
+        "sheets": sheets,
+        "totals": {
+            key: _money(sum((Decimal(sheet["costs"][key]) for sheet in sheets), Decimal(0)))
+            for key in ("investment", "subsidies", "net", "running")
+        },
         "ranking": _ranking(ranking),
         "timeline": _timeline(timeline),
         "decision": _decision(mission),

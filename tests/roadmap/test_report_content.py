@@ -19,10 +19,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from diagnostics.models import FindingSource, SourceKind
-from roadmap.models import BudgetLine, SheetIndicator, SheetStatus
+from roadmap.models import BudgetLine, DecisionChoice, SheetIndicator, SheetStatus
 from roadmap.report.content import collect
 from roadmap.report.document import render_html
 from roadmap.selectors.ranking import mission_ranking
+from roadmap.services.decisions import roadmap_decide, roadmap_submit
 from territoire.models import Mission
 from territoire.pdf import html_to_pdf
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory
@@ -32,8 +33,9 @@ PARTS = ("Remise en contexte", "Diagnostic smart", "Fiches projets", "Classement
 VERSION = {"number": 3, "date": "2026-11-22T10:00:00+01:00", "author": "Claire Dubois"}
 
 # The synthesis (about 20), the ranking and the timeline (about 15), the sheets with their lines (9), the
-# chronology, the decision and the annexes: a constant, whatever the number of sheets, lines and interviews.
-QUERIES = 55
+# chronology, the decision with its members and the annexes: a constant, whatever the number of sheets, lines
+# and interviews.
+QUERIES = 56
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
 
@@ -93,6 +95,11 @@ def ranked(case):
     BudgetLineFactory(sheet=sheets["FP-02"], label="Capteurs", amount=Decimal("12500.00"))
     FundingLineFactory(sheet=sheets["FP-02"])
     SheetIndicator.objects.create(sheet=sheets["FP-02"], indicator="Capteurs en service", target="12")
+    tenant = case["tenant"]
+    tenant.college.first_name, tenant.college.last_name = "Marc", "Lambert"
+    tenant.college.save(update_fields=["first_name", "last_name"])
+    version = roadmap_submit(mission=case["mission"], by=tenant.consultant, note="Trois projets pour 2027.")
+    roadmap_decide(version=version, by=tenant.college, decision=DecisionChoice.VALIDATED, comment="D'accord.")
     return case
 
 
@@ -107,6 +114,7 @@ def test_the_pdf_has_the_four_parts_the_sheets_in_rank_order_tags_outline_and_tr
                 for code, title in zip(("FP-30", "FP-02", "FP-03"), titles, strict=True)]  # fmt: skip
     assert headings == sorted(headings)
     assert "12 500,00 €" in text  # Belgian French amounts
+    assert "Version 1 de la feuille de route" in text and "Validée Marc Lambert" in text
     assert "page 2 / " in text
     assert re.search(r"^Tagged:\s+yes$", pdfinfo(pdf.content, tmp_path), re.M)
 
