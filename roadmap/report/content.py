@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Min, Prefetch
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from diagnostics.diagram import DiagramUnavailable, render_svg
@@ -69,6 +70,22 @@ def _iso(value) -> str | None:
 
 def _label(value) -> str:
     return str(value) if value is not None else ""
+
+
+def _number(value, decimals=0) -> str:
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+
+
+def _figure(svg, caption, numbers) -> dict:
+    """A chart as the report prints it: its SVG, its caption and its numbers in words, which serve as the alt text
+    of the drawing and follow the caption (a reader who cannot see the chart reads the same figures)."""
+    if not svg:
+        return {"chart": "", "caption": "", "numbers": ""}
+    return {
+        "chart": str(svg),
+        "caption": str(caption),
+        "numbers": " ; ".join(f"{label} : {value}" for label, value in numbers),
+    }
 
 
 def collect(mission) -> dict:
@@ -243,7 +260,11 @@ def _diagnostic(mission, diagnostic) -> dict:
             ],
             "objectives": [{**row, "level": str(row["level"])} for row in pst["objectives"]],
             "coverage": pst.get("coverage"),
-            "chart": str(pst.get("chart") or ""),
+            "figure": _figure(
+                pst.get("chart"),
+                _("Éléments du PST étiquetés par thème (objectifs / actions)"),
+                [(row["label"], f"{row['os'] + row['oo']} / {row['actions']}") for row in pst.get("themes", [])],
+            ),
         },
         "questionnaires": {
             "reserved": bool(questionnaires.get("reserved")),
@@ -254,15 +275,26 @@ def _diagnostic(mission, diagnostic) -> dict:
             "maturity": {
                 axis: {
                     "rows": [[str(label), scores] for label, scores in m["rows"]],
-                    "radar": str(m["radar"] or ""),
+                    "figure": _figure(
+                        m["radar"],
+                        _("Maturité moyenne sur 100 par public (%(audiences)s)")
+                        % {"audiences": " / ".join(str(a) for a in questionnaires["audiences"])},
+                        [
+                            (label, " / ".join("—" if v is None else _number(v) for v in scores))
+                            for label, scores in m["rows"]
+                        ],
+                    ),
                 }
                 for axis, m in questionnaires["maturity"].items()
             },
         },
         "fieldwork": {
             "sentences": [str(s) for s in fieldwork["sentences"]],
-            "interview_chart": str(fieldwork["interview_chart"] or ""),
-            "workshop_chart": str(fieldwork["workshop_chart"] or ""),
+            "figure": _figure(
+                fieldwork["interview_chart"],
+                _("Personnes rencontrées par public"),
+                [(label, n) for label, n in fieldwork["progress"].people_by_audience],
+            ),
             "challenges": [
                 {"text": card.text, "votes": card.vote_count, "theme": card.get_theme_display()}
                 for card in fieldwork["challenges"]
@@ -290,7 +322,7 @@ def _diagnostic(mission, diagnostic) -> dict:
             "total": findings["total"],
             "sentences": [str(s) for s in findings["sentences"]],
             "by_importance": [[str(label), n] for label, n in findings["by_importance"]],
-            "chart": str(findings["chart"] or ""),
+            "figure": _figure(findings["chart"], _("Constats ouverts par importance"), findings["by_importance"]),
             "top": [
                 {
                     "statement": f.statement,
@@ -444,7 +476,11 @@ def _ranking(ranking) -> dict:
         "top_k": ranking.top_k,
         "draws": ranking.draws,
         "rows": rows,
-        "chart": str(chart),
+        "figure": _figure(
+            chart,
+            _("Score pondéré des projets classés, sur 100"),
+            [(r.sheet.code, _number(r.total, 1)) for r in ranking.ranked],
+        ),
         "classes": [
             {"level": level, "threshold": threshold, "codes": [r.sheet.code for r in members]}
             for level, threshold, members in ranking.classes
@@ -501,7 +537,11 @@ def _timeline(timeline) -> dict:
             for r in timeline.scheduled + timeline.unscheduled
         ],
         "years": years,
-        "chart": str(chart),
+        "figure": _figure(
+            chart,
+            _("Budget net par année : investissement net + fonctionnement"),
+            [(y.year, f"{_number(y.net)} € + {_number(y.running)} €") for y in timeline.years],
+        ),
     }
 
 

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 STYLESHEET = "roadmap/report.css"
 _SVG = re.compile(r"\A\s*<svg\b", re.I)
 _FORBIDDEN = re.compile(r"<script\b|<foreignObject\b|\bon\w+\s*=|javascript:", re.I)
-_CHART_KEYS = {"chart", "radar", "diagram", "interview_chart", "workshop_chart"}
+_CHART_KEYS = {"chart", "diagram"}
 
 
 def _safe_svg(value: str) -> str:

@@ -224,9 +224,13 @@ def test_people_met_appear_by_function_never_by_name(tenant_a):
 
 def test_a_chart_string_that_is_not_a_drawn_svg_is_never_marked_safe(tenant_a):
     snapshot = snapshot_of(tenant_a.mission)
-    snapshot["diagnostic"]["pst"]["chart"] = "<script>alert(1)</script>"
-    snapshot["diagnostic"]["findings"]["chart"] = '<svg onload="alert(1)"></svg>'
-    snapshot["diagnostic"]["findings"]["total"] = 1
+    snapshot["diagnostic"]["pst"]["figure"] = {"chart": "<script>alert(1)</script>", "caption": "", "numbers": ""}
+    snapshot["diagnostic"]["findings"]["figure"] = {
+        "chart": '<svg onload="alert(1)"></svg>',
+        "caption": "",
+        "numbers": "",
+    }
+    snapshot["diagnostic"]["inventory"]["diagram"] = "<svg><script>alert(1)</script></svg>"
     html = render_html(snapshot)
     assert "alert(1)" not in html
 
