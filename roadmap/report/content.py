@@ -101,7 +101,7 @@ def collect(mission) -> dict:
         "taken_at": _iso(timezone.now()),
         "commune": _commune(commune),
         "mission": _mission(mission),
-        "method": _method(mission, diagnostic),
+        "method": _method(diagnostic),
         "chronology": _chronology(mission, diagnostic),
         "diagnostic": _diagnostic(mission, diagnostic),
         "sheets": sheets,
@@ -171,7 +171,7 @@ def _mission(mission) -> dict:
     }
 
 
-def _method(mission, diagnostic) -> dict:
+def _method(diagnostic) -> dict:
     questionnaires = diagnostic["questionnaires"]
     fieldwork = diagnostic["fieldwork"]
     return {
