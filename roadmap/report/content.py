@@ -25,7 +25,16 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from diagnostics.diagram import DiagramUnavailable, render_svg
-from diagnostics.models import Interview, InterviewAudience, Interviewee, Question, Questionnaire, Section, Workshop
+from diagnostics.models import (
+    Finding,
+    Interview,
+    InterviewAudience,
+    Interviewee,
+    Question,
+    Questionnaire,
+    Section,
+    Workshop,
+)
 from diagnostics.selectors.inventory import load_inventory
 from diagnostics.selectors.synthesis import synthesis
 from roadmap.models import FundingLine, ProjectSheet, SheetStatus
@@ -34,7 +43,7 @@ from roadmap.selectors.decisions import versions_with_decisions
 from roadmap.selectors.ranking import mission_ranking
 from roadmap.selectors.timeline import mission_timeline
 from territoire import charts
-from territoire.models import Role
+from territoire.models import Role, SmartTheme
 
 logger = logging.getLogger(__name__)
 
@@ -322,7 +331,12 @@ def _diagnostic(mission, diagnostic) -> dict:
             "total": findings["total"],
             "sentences": [str(s) for s in findings["sentences"]],
             "by_importance": [[str(label), n] for label, n in findings["by_importance"]],
-            "figure": _figure(findings["chart"], _("Constats ouverts par importance"), findings["by_importance"]),
+            "figure": _figure(
+                findings["chart"],
+                _("Constats ouverts par thème (par importance : %(importance)s)")
+                % {"importance": ", ".join(f"{label} {n}" for label, n in findings["by_importance"])},
+                _findings_by_theme(mission) if findings["total"] else [],
+            ),
             "top": [
                 {
                     "statement": f.statement,
@@ -335,6 +349,21 @@ def _diagnostic(mission, diagnostic) -> dict:
             ],
         },
     }
+
+
+def _findings_by_theme(mission) -> list[tuple[str, int]]:
+    """Open findings per theme, for the words under the findings chart (its bars are themes; the synthesis
+    returns only the totals per importance). One query."""
+    labels = dict(SmartTheme.choices)
+    rows = (
+        Finding.objects.filter(mission=mission, status=Finding.Status.OPEN)
+        .values("theme")
+        .annotate(n=Count("pk"))
+        .order_by("theme")
+    )
+    order = list(labels)
+    rows = sorted(rows, key=lambda row: order.index(row["theme"]) if row["theme"] in labels else len(order))
+    return [(str(labels.get(row["theme"], _("Sans thème"))), row["n"]) for row in rows]
 
 
 def _diagram(mission) -> dict:
