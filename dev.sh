@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
-RUNTIME_DEBS="python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core graphviz"
+RUNTIME_DEBS="python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-noto-color-emoji graphviz"
 TEST_DEBS="chromium chromium-l10n poppler-utils gettext"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
