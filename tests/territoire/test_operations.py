@@ -64,7 +64,7 @@ def test_each_task_logs_one_line(db, caplog):
 
 def test_compose_file_defines_the_whole_platform():
     services = COMPOSE["services"]
-    assert set(services) == {"web", "worker", "worker-pdf", "postgres", "redis"}
+    assert set(services) == {"web", "worker", "worker-pdf", "beat", "postgres", "redis"}
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no healthcheck"
     web, worker, worker_pdf = services["web"], services["worker"], services["worker-pdf"]
@@ -79,8 +79,10 @@ def test_compose_file_defines_the_whole_platform():
     assert "--max-tasks-per-child" in worker["command"] and "-Q" not in worker["command"]
     assert '-Q "$${CELERY_PDF_QUEUE:-$${CELERY_QUEUE:-territoire}-pdf}"' in worker_pdf["command"]
     assert "--concurrency=1" in worker_pdf["command"] and "--max-tasks-per-child" in worker_pdf["command"]
-    for name in ("web", "worker", "worker-pdf"):
+    for name in ("web", "worker", "worker-pdf", "beat"):
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    # One beat sends the periodic tasks (late milestones) to the workers, with the same environment.
+    assert "beat" in services["beat"]["command"] and services["beat"]["environment"] == web["environment"]
 
 
 def _free_port() -> int:
