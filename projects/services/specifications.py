@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import (
     AwardCriterion,
+    ChecklistAnswer,
     CriterionKind,
     Lot,
     Priority,
@@ -121,17 +122,54 @@ def _join(*parts) -> str:
     return "\n\n".join(part.strip() for part in parts if part and part.strip())
 
 
+# Which section of the CSC the team's notes on each SPMM checklist topic feed when drafting (the topics are
+# those seeded in projects/migrations/0003_phases.py; a topic renamed in the admin simply stops feeding one).
+CHECKLIST_TOPIC_SECTIONS = {
+    "Besoin": SectionKind.CONTEXT,
+    "Alignement stratégique (PST)": SectionKind.CONTEXT,
+    "Volonté politique": SectionKind.CONTEXT,
+    "Parties prenantes": SectionKind.NEEDS,
+    "Citoyens et usagers": SectionKind.NEEDS,
+    "Objectifs": SectionKind.NEEDS,
+    "Fondations techniques": SectionKind.TECHNICAL,
+    "Données et RGPD": SectionKind.TECHNICAL,
+    "Interopérabilité": SectionKind.TECHNICAL,
+    "Planning": SectionKind.DURATION,
+}
+
+
+def checklist_notes(project) -> dict[str, str]:
+    """Section kind → the team's notes on the SPMM checklist questions that feed it ("Topic : note"), in the
+    order of the phases and questions. One query."""
+    notes = defaultdict(list)
+    answers = (
+        ChecklistAnswer.objects.filter(project=project, question__topic__in=CHECKLIST_TOPIC_SECTIONS)
+        .exclude(note="")
+        .select_related("question")
+        .order_by("question__phase", "question__order")
+    )
+    for answer in answers:
+        notes[CHECKLIST_TOPIC_SECTIONS[answer.question.topic]].append(
+            f"{answer.question.topic} : {answer.note.strip()}"
+        )
+    return {kind: "\n\n".join(lines) for kind, lines in notes.items()}
+
+
 def specification_draft_from_sheet(*, specification: Specification, by) -> list[str]:
-    """Fill the empty sections (object, context, needs), the lots and the default technical requirements from
-    the project's sheet; what a person already wrote is kept. Returns the labels of what was filled."""
+    """Fill the empty sections (object, context, needs, technical, duration), the lots and the default technical
+    requirements from the project's sheet and the team's notes on the SPMM checklists; what a person already
+    wrote is kept. Returns the labels of what was filled."""
     sheet = specification.project.sheet
     sections = {section.kind: section for section in specification.sections.all()}
+    notes = checklist_notes(specification.project)
     filled = []
     texts = {
         SectionKind.OBJECT: _join(
             _("Le présent marché a pour objet : %(title)s.") % {"title": sheet.title}, sheet.objectives
         ),
-        SectionKind.CONTEXT: sheet.context,
+        SectionKind.CONTEXT: _join(sheet.context, notes.get(SectionKind.CONTEXT, "")),
+        SectionKind.TECHNICAL: notes.get(SectionKind.TECHNICAL, ""),
+        SectionKind.DURATION: notes.get(SectionKind.DURATION, ""),
         SectionKind.NEEDS: _join(
             *(
                 f"{label} : {text.strip()}"
@@ -141,7 +179,8 @@ def specification_draft_from_sheet(*, specification: Specification, by) -> list[
                     (_("Communication / accompagnement"), sheet.solution_communication),
                 )
                 if text.strip()
-            )
+            ),
+            notes.get(SectionKind.NEEDS, ""),
         ),
     }
     with transaction.atomic():

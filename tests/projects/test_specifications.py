@@ -77,6 +77,35 @@ def test_the_draft_fills_the_csc_from_the_sheet(client, tenant_a, project, speci
     assert any("WCAG 2.1" in text for text in technical) and any("RGPD" in text for text in technical)
 
 
+def test_the_draft_carries_the_teams_checklist_notes_into_their_sections(client, tenant_a, project, specification):
+    from projects.models import ChecklistAnswer, ChecklistQuestion
+    from tests.projects.factories_phases import ensure_checklists
+
+    ensure_checklists()
+    notes = {
+        "Besoin": "Les usagers attendent 40 minutes au guichet population.",
+        "Données et RGPD": "Registre national via le BCED ; DPO consulté le 12/01.",
+        "Planning": "Mise en ligne avant les élections de 2027.",
+        "Leadership": "Julien Renard, 2 jours par semaine.",  # a topic that feeds no section
+    }
+    for topic, note in notes.items():
+        question = ChecklistQuestion.objects.filter(topic=topic).first()
+        ChecklistAnswer.objects.create(project=project, question=question, status="yes", note=note)
+    ChecklistAnswer.objects.create(
+        project=project, question=ChecklistQuestion.objects.filter(topic="Interopérabilité").first(), status="no"
+    )
+    client.force_login(tenant_a.consultant)
+    client.post(_url("specification-draft", project, specification.pk))
+    sections = {section.kind: section.body for section in specification.sections.all()}
+    assert sections["context"] == (
+        "La commune reçoit 4 000 demandes papier par an.\n\nBesoin : Les usagers attendent 40 minutes au guichet "
+        "population."
+    )
+    assert sections["technical"] == "Données et RGPD : Registre national via le BCED ; DPO consulté le 12/01."
+    assert sections["duration"] == "Planning : Mise en ligne avant les élections de 2027."
+    assert not any("Julien Renard" in body for body in sections.values())
+
+
 def test_the_draft_keeps_what_was_already_written(client, tenant_a, project, specification):
     SpecSection.objects.filter(specification=specification, kind="context").update(body="Texte du consultant.")
     client.force_login(tenant_a.consultant)
