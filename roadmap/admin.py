@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from roadmap.models import FundingCall, SheetTemplate
+from roadmap.models import FundingCall, ReportVersion, SheetTemplate
 from territoire.models import SmartTheme
 
 
@@ -46,3 +46,23 @@ class SheetTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "owner", "theme")
     list_filter = ("theme",)
     search_fields = ("name",)
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions are produced by the worker and downloaded through the permission-checked view."""
+
+    list_display = ("mission", "number", "status", "pages", "size", "delivered", "requested_by", "created_at")
+    list_filter = ("status", "delivered")
+    list_select_related = ("mission", "requested_by")
+    search_fields = ("mission__title", "mission__commune__name", "sha256")
+    exclude = ("snapshot",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("snapshot")

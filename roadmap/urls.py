@@ -8,10 +8,17 @@ app_name = "roadmap"
 SHEET = "fiches/<int:sheet_id>/"
 TEMPLATE = "modeles/<int:template_id>/"
 VERSION = "college/<int:version_id>/"
+REPORT = "rapports/<int:report_id>/"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("rapports/", reports.reports, name="reports"),
+    path("rapports/generer/", reports.report_generate, name="report-generate"),
+    path("rapports/apercu/", reports.report_preview, name="report-preview"),
+    path(REPORT + "etat/", reports.report_status, name="report-status"),
+    path(REPORT + "relancer/", reports.report_retry, name="report-retry"),
+    path(REPORT + "remettre/", reports.report_deliver, name="report-deliver"),
+    path(REPORT + "telecharger/", reports.report_download, name="report-download"),
     path("fiches/", sheets.sheet_list, name="sheet-list"),
     path("fiches/nouvelle/", sheets.sheet_create, name="sheet-create"),
     path("fiches/depuis-constat/<int:finding_id>/", sheets.sheet_from_finding, name="sheet-from-finding"),

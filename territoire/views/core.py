@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoire import access, services
+from territoire.dashboard import mission_prefetches, mission_templates
 from territoire.forms import MissionForm, PhaseForm
 from territoire.models import Membership, Mission
 
 
 def dashboard(request):
-    missions = Mission.objects.prefetch_related("referents").order_by("phase", "-start_date")
+    missions = Mission.objects.prefetch_related("referents", *mission_prefetches()).order_by("phase", "-start_date")
     communes = access.visible_communes(request.user).prefetch_related(Prefetch("missions", queryset=missions))
     roles = access.roles_by_commune(request.user)
     rows = [(commune, roles.get(commune.pk)) for commune in communes]
-    return render(request, "territoire/dashboard.html", {"rows": rows})
+    return render(request, "territoire/dashboard.html", {"rows": rows, "mission_extras": mission_templates()})
 
 
 def commune_detail(request, commune_id):
