@@ -54,6 +54,10 @@ def test_consultant_generates_watches_and_delivers_then_the_college_downloads(
     expect(page.get_by_role("heading", name="Version 1, remise au Collège")).to_be_visible()
     assert_accessible()
     screenshot("report-delivered")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("report-delivered-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the table scrolls, not the page
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.context.clear_cookies()
     login(tenant.college)
