@@ -56,7 +56,7 @@ class ReportVersionAdmin(admin.ModelAdmin):
     list_filter = ("status", "delivered")
     list_select_related = ("mission", "requested_by")
     search_fields = ("mission__title", "mission__commune__name", "sha256")
-    exclude = ("snapshot",)
+    exclude = ("snapshot", "annex")
 
     def has_add_permission(self, request):
         return False
@@ -65,4 +65,4 @@ class ReportVersionAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("snapshot")
+        return super().get_queryset(request).defer("snapshot", "annex")

@@ -19,6 +19,7 @@ urlpatterns = [
     path(REPORT + "relancer/", reports.report_retry, name="report-retry"),
     path(REPORT + "remettre/", reports.report_deliver, name="report-deliver"),
     path(REPORT + "telecharger/", reports.report_download, name="report-download"),
+    path(REPORT + "annexe/", reports.report_annex, name="report-annex"),
     path("fiches/", sheets.sheet_list, name="sheet-list"),
     path("fiches/nouvelle/", sheets.sheet_create, name="sheet-create"),
     path("fiches/depuis-constat/<int:finding_id>/", sheets.sheet_from_finding, name="sheet-from-finding"),

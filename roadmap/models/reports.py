@@ -52,7 +52,7 @@ class ReportVersionQuerySet(TenantQuerySet):
 
     def listing(self):
         """The columns a list of versions shows: the snapshot (the whole report's data) stays in the database."""
-        return self.defer("snapshot").select_related("requested_by", "delivered_by")
+        return self.defer("snapshot", "annex").select_related("requested_by", "delivered_by")
 
 
 class ReportVersion(TimeStampedModel):
@@ -68,6 +68,9 @@ class ReportVersion(TimeStampedModel):
     stage = models.CharField(_("étape"), max_length=100, blank=True)
     snapshot = models.JSONField(_("données figées"), default=dict)
     file = models.FileField(_("fichier"), upload_to=report_upload_to, blank=True, max_length=300)
+    # The spreadsheet annex (ranking and sheets): its rows frozen with the snapshot, its file published with the PDF.
+    annex = models.JSONField(_("annexe figée"), default=dict)
+    annex_file = models.FileField(_("annexe (Excel)"), upload_to=report_upload_to, blank=True, max_length=300)
     size = models.PositiveBigIntegerField(_("taille (octets)"), null=True, blank=True)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)

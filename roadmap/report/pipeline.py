@@ -32,7 +32,7 @@ from django.utils.translation import gettext_noop
 
 from roadmap.models import ReportStatus, ReportVersion
 from roadmap.models.reports import ACTIVE_STATUSES, report_folder, report_upload_to
-from roadmap.report import content, document
+from roadmap.report import annex, content, document
 from territoire import access
 from territoire.models import Mission
 from territoire.pdf import html_to_pdf
@@ -76,6 +76,10 @@ def report_filename(version: ReportVersion) -> str:
     """The name the person sees when downloading: ``Rapport-Sambrevaux-v3.pdf``."""
     commune = slugify(version.mission.commune.name).title() or "Commune"
     return f"Rapport-{commune}-v{version.number}.pdf"
+
+
+def annex_filename(version: ReportVersion) -> str:
+    return report_filename(version).removesuffix(".pdf") + "-annexe.xlsx"
 
 
 def version_info(version: ReportVersion) -> dict:
@@ -124,9 +128,10 @@ def create_version(mission: Mission, *, user) -> ReportVersion:
     (``request_report`` queues it for the worker; ``manage.py report_render`` renders it at once)."""
     mission = Mission.objects.select_for_update(of=("self",)).select_related("commune").get(pk=mission.pk)
     snapshot = content.collect(mission)
+    annex_rows = annex.collect(mission)
     last = ReportVersion.objects.filter(mission=mission).aggregate(last=Max("number"))["last"] or 0
     version = ReportVersion.objects.create(
-        mission=mission, number=last + 1, requested_by=user, snapshot=snapshot, stage=STAGE_QUEUED
+        mission=mission, number=last + 1, requested_by=user, snapshot=snapshot, annex=annex_rows, stage=STAGE_QUEUED
     )
     logger.info(
         "report_requested mission=%s version=%s number=%s by=%s", mission.pk, version.pk, version.number, user.pk
@@ -195,22 +200,28 @@ def _remove_leftovers(version: ReportVersion) -> None:
         return
     for name in files:
         path = f"{folder}/{name}"
-        if path != version.file.name:
+        if path not in (version.file.name, version.annex_file.name):
             default_storage.delete(path)
             logger.info("report_leftover_removed version=%s name=%s", version.pk, path)
 
 
-def _publish(version: ReportVersion, pdf) -> bool:
-    """Write the file under a name of its own, then publish it with one update. False if another run won."""
+def _publish(version: ReportVersion, pdf, workbook: bytes) -> bool:
+    """Write the files under names of their own, then publish them with one update. False if another run won."""
     # A fresh name per attempt: an attempt never overwrites a file another attempt may be serving.
-    name = report_upload_to(version, f"rapport-v{version.number}-{secrets.token_hex(6)}.pdf")
-    stored = default_storage.save(name, ContentFile(pdf.content))
+    token = secrets.token_hex(6)
+    stored = default_storage.save(
+        report_upload_to(version, f"rapport-v{version.number}-{token}.pdf"), ContentFile(pdf.content)
+    )
+    stored_annex = default_storage.save(
+        report_upload_to(version, f"annexe-v{version.number}-{token}.xlsx"), ContentFile(workbook)
+    )
     now = timezone.now()
     published = (
         ReportVersion.objects.filter(pk=version.pk)
         .exclude(status=ReportStatus.DONE)
         .update(
             file=stored,
+            annex_file=stored_annex,
             status=ReportStatus.DONE,
             progress=100,
             stage=STAGE_DONE,
@@ -224,6 +235,7 @@ def _publish(version: ReportVersion, pdf) -> bool:
     )
     if not published:
         default_storage.delete(stored)
+        default_storage.delete(stored_annex)
     return bool(published)
 
 
@@ -253,7 +265,7 @@ def render_version(version_id: int) -> RenderResult:
         _progress(version.pk, percent=35, stage=STAGE_PDF)
         pdf = html_to_pdf(html)
         _progress(version.pk, percent=90, stage=STAGE_PUBLISH)
-        _publish(version, pdf)
+        _publish(version, pdf, annex.render_xlsx(version.annex))
     except SoftTimeLimitExceeded:
         logger.warning("report_timeout version=%s", version.pk)
         _fail(version.pk, ERROR_TIMEOUT)

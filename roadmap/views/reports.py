@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from roadmap.models import ReportStatus, ReportVersion
 from roadmap.report import content, document, pipeline
 from territoire import access
+from territoire.spreadsheets import XLSX_CONTENT_TYPE
 
 
 def _versions(mission, user):
@@ -105,23 +106,33 @@ def report_deliver(request, mission_id, report_id):
     )
 
 
+def _serve(version: ReportVersion, field, filename: str, content_type: str):
+    # Only a published file is served: a version queued, rendering or failed has none to give (a worker killed
+    # after writing its file but before publishing it left no name on the row).
+    if version.status != ReportStatus.DONE or not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:  # gone from the folder or the bucket (a partial restore): no 500
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
 @never_cache
 def report_download(request, mission_id, report_id):
     mission = access.load_mission(request.user, mission_id, perm=access.can_download_reports)
     version = _load_version(request, mission, report_id)
-    # Only a published file is served: a version queued, rendering or failed has none to give (a worker killed
-    # after writing its file but before publishing it left no name on the row).
-    if version.status != ReportStatus.DONE or not version.file:
-        raise Http404
-    try:
-        handle = version.file.open("rb")
-    except FileNotFoundError:  # gone from the folder or the bucket (a partial restore): no 500
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=pipeline.report_filename(version), content_type="application/pdf"
-    )
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return _serve(version, version.file, pipeline.report_filename(version), "application/pdf")
+
+
+@never_cache
+def report_annex(request, mission_id, report_id):
+    """The spreadsheet annex of a version (ranking and sheets), downloadable by the same people as its PDF."""
+    mission = access.load_mission(request.user, mission_id, perm=access.can_download_reports)
+    version = _load_version(request, mission, report_id)
+    return _serve(version, version.annex_file, pipeline.annex_filename(version), XLSX_CONTENT_TYPE)
 
 
 def report_preview(request, mission_id):

@@ -26,6 +26,7 @@ from roadmap.models import (
     SheetStatus,
     SheetTemplate,
 )
+from territoire.spreadsheets import Sheet, xlsx_bytes
 from tests.factories import MissionFactory, UserFactory
 
 
@@ -168,6 +169,7 @@ def version_objects(tenant):
 
 
 FAKE_PDF = b"%PDF-1.7\n% rapport de test\n%%EOF\n"
+FAKE_XLSX = xlsx_bytes(Sheet(title="Classement", header=["Code", "Intitulé"], rows=[]))
 
 
 class ReportVersionFactory(factory.django.DjangoModelFactory):
@@ -191,6 +193,7 @@ class ReportVersionFactory(factory.django.DjangoModelFactory):
             started_at=factory.LazyFunction(timezone.now),
             finished_at=factory.LazyFunction(timezone.now),
             file=factory.django.FileField(filename="rapport-test.pdf", data=FAKE_PDF),
+            annex_file=factory.django.FileField(filename="annexe-test.xlsx", data=FAKE_XLSX),
         )
 
 

@@ -30,9 +30,9 @@ def _generate(client, mission, django_capture_on_commit_callbacks, *, execute=Tr
     return ReportVersion.objects.filter(mission=mission).order_by("-number").first()
 
 
-def _download(client, version, **kwargs):
-    """GET the download view, reading (and so closing) the streamed file."""
-    response = client.get(_url("report-download", version, **kwargs))
+def _download(client, version, name="report-download", **kwargs):
+    """GET a download view, reading (and so closing) the streamed file."""
+    response = client.get(_url(name, version, **kwargs))
     if response.streaming:
         response.content_bytes = b"".join(response.streaming_content)
     return response
@@ -70,6 +70,7 @@ def test_the_consultant_s_request_is_rendered_by_the_task_and_published(
     assert f"Pages:           {version.pages}" in info
     assert "Tagged:          yes" in info
     assert version.file.name.startswith(f"reports/{tenant_a.commune.pk}/{tenant_a.mission.pk}/{version.pk}/")
+    assert version.annex_file.name.endswith(".xlsx")
     assert version.started_at <= version.finished_at
 
     page = consultant_client.get(_url("reports", mission=tenant_a.mission))
@@ -231,7 +232,8 @@ def test_a_worker_killed_after_writing_the_file_leaves_nothing_served_and_the_re
     pipeline.render_version(version.pk)  # acks late: the broker delivers the task again
     version.refresh_from_db()
     assert version.status == ReportStatus.DONE
-    assert default_storage.listdir(report_folder(version))[1] == [version.file.name.rsplit("/", 1)[1]]
+    published = sorted(name.rsplit("/", 1)[1] for name in (version.file.name, version.annex_file.name))
+    assert sorted(default_storage.listdir(report_folder(version))[1]) == published
     assert _download(consultant_client, version).status_code == 200
 
 
@@ -337,6 +339,60 @@ def test_the_preview_shows_the_report_of_the_data_now(consultant_client, tenant_
     assert '<html lang="fr">' in response.text and "Commune A" in response.text
     assert '<base href="/static/">' in response.text
     assert not ReportVersion.objects.exists()
+
+
+def test_the_annex_lists_the_ranking_and_the_sheets_as_frozen_when_asked(
+    client, tenant_a, django_capture_on_commit_callbacks
+):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from tests.roadmap.factories import BudgetLineFactory, ProjectSheetFactory
+
+    sheet = ProjectSheetFactory(mission=tenant_a.mission, code="FP-01", title='=HYPERLINK("x") guichet')
+    BudgetLineFactory(sheet=sheet)
+    with django_capture_on_commit_callbacks(execute=True):
+        version = pipeline.request_report(tenant_a.mission, user=tenant_a.consultant)
+    sheet.title = "Changé après la demande"
+    sheet.save(update_fields=["title"])
+    version.refresh_from_db()
+    client.force_login(tenant_a.college)
+    response = _download(client, version, name="report-annex")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="Rapport-Commune-A-v1-annexe.xlsx"'
+    assert "no-store" in response["Cache-Control"]
+    workbook = load_workbook(BytesIO(response.content_bytes))
+    assert workbook.sheetnames == ["Classement", "Fiches projets"]
+    rows = list(workbook["Fiches projets"].values)
+    assert rows[0][:3] == ("Code", "Intitulé", "Statut")
+    assert rows[1][0] == "FP-01"
+    assert rows[1][1] == '=HYPERLINK("x") guichet'  # the title when it was asked, not the later one
+    assert workbook["Fiches projets"]["B2"].data_type == "s"  # text, never a formula (the shared writer)
+    assert rows[1][5] == 10000  # the investment, as a number
+    assert ["FP-01" in row for row in workbook["Classement"].values][1:] == [True]
+
+
+def test_the_annex_ranks_the_scored_sheets_in_order(case):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from roadmap.report import annex
+
+    workbook = load_workbook(BytesIO(annex.render_xlsx(annex.collect(case["mission"]))))
+    rows = list(workbook["Classement"].values)[1:]
+    assert [(row[0], row[1], row[3], row[4]) for row in rows] == [
+        (1, "FP-01", 93.75, 1),
+        (2, "FP-02", 50, 2),
+        (3, "FP-03", 25, 3),
+    ]
+
+
+def test_another_commune_gets_404_on_the_annex(client, tenant_a, tenant_b):
+    version = ReportVersionFactory(mission=tenant_a.mission, requested_by=tenant_a.consultant, done=True)
+    client.force_login(tenant_b.college)
+    assert client.get(_url("report-annex", version)).status_code == 404
 
 
 # --- Delivery to the Collège ------------------------------------------------------------------------------
