@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from roadmap.models import (
     BudgetEnvelope,
     FundingCall,
+    ReportVersion,
     RoadmapDecision,
     RoadmapVersion,
     SheetPin,
@@ -125,3 +126,23 @@ class RoadmapDecisionAdmin(SimpleHistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(admin.ModelAdmin):
+    """Read-only: versions are produced by the worker and downloaded through the permission-checked view."""
+
+    list_display = ("mission", "number", "status", "pages", "size", "delivered", "requested_by", "created_at")
+    list_filter = ("status", "delivered")
+    list_select_related = ("mission", "requested_by")
+    search_fields = ("mission__title", "mission__commune__name", "sha256")
+    exclude = ("snapshot", "annex")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("snapshot", "annex")

@@ -36,6 +36,7 @@ _OUR_PREFIXES = (
     "LOG_",
     "DEFAULT_FROM",
     "AWS_",
+    "REPORT_",
 )
 
 env = environ.Env()
@@ -348,7 +349,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # longest task or Redis hands it to a second worker while the first still renders.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# The final report's render (roadmap.report_render) has limits of its own: past the soft one the version fails
+# with a message, the hard one kills the worker process; a version still "rendering" after it is shown failed.
+REPORT_RENDER_TIME_LIMIT = envint("REPORT_RENDER_TIME_LIMIT", 10 * 60)
+REPORT_RENDER_SOFT_TIME_LIMIT = max(REPORT_RENDER_TIME_LIMIT - 30, 1)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * max(CELERY_TASK_TIME_LIMIT, REPORT_RENDER_TIME_LIMIT)}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # WeasyPrint keeps the memory it takes: recycle worker processes.

@@ -37,6 +37,8 @@ URL_KWARGS = {
     "template_id": lambda tenant: _roadmap(tenant)["template"].pk,
     "criterion_id": lambda tenant: _scoring(tenant)["criterion"].pk,
     "version_id": lambda tenant: _versions(tenant)["version"].pk,
+    # Final report: a rendered version (with its file) of the tenant's mission.
+    "report_id": lambda tenant: _reports(tenant)["report"].pk,
     # AMO follow-up (tests/projects/factories.py): a followed project of the tenant's mission.
     "project_id": lambda tenant: _projects(tenant)["project"].pk,
     # Implementation follow-up (tests/projects/factories_implementation.py): one row of each kind on that project.
@@ -197,3 +199,9 @@ def _csc(tenant):
     from tests.projects.factories_csc import csc_objects
 
     return csc_objects(tenant)
+
+
+def _reports(tenant):
+    from tests.roadmap.factories import report_objects
+
+    return report_objects(tenant)

@@ -2,9 +2,10 @@
 
 The missions in the roadmap phase get fourteen project sheets made from their findings, scored by two
 referent consultants (Claire Dubois leads, Thomas Leroy seconds) with one disagreement and its consensus
-(``sheets``, ``scoring``), and a four-year planning with a yearly envelope of 150 000 € and 1,5 internal
-FTE (``_seed_timeline``). With ``--size large`` a benchmark mission gets 150 sheets × 8 criteria × 4
-consultants, in bulk (``large``).
+(``sheets``, ``scoring``), a four-year planning with a yearly envelope of 150 000 € and 1,5 internal FTE
+(``_seed_timeline``), and the final report rendered once and handed to the Collège (``report``: a few seconds for
+this small mission, so that a Collège member of the demo has a report to download). With ``--size large`` a
+benchmark mission gets 150 sheets × 8 criteria × 4 consultants, in bulk (``large``).
 """
 
 import logging
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from roadmap.demo import large, scoring, sheets
+from roadmap.demo import large, report, scoring, sheets
 from roadmap.services import timeline as timeline_services
 from territoire.models import Membership, Mission, Role
 
@@ -29,6 +30,7 @@ def seed(ctx) -> None:
             if mission is not None and mission.phase == Mission.Phase.ROADMAP:
                 with transaction.atomic():
                     _seed_mission(mission, lead, second)
+                report.seed(mission, by=lead)
     if ctx.size == "large":
         large.seed(ctx)
 

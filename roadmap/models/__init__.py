@@ -1,11 +1,13 @@
 """Tables of the roadmap, one module per subdomain: sheets, their budget, funding, risks and indicators,
-the library of sheet templates, the scoring that ranks them, and the versions the Collège decides on."""
+the library of sheet templates, the scoring that ranks them, the versions the Collège decides on, and the
+versions of the final report."""
 
 from roadmap.models.budget import BudgetCategory, BudgetKind, BudgetLine
 from roadmap.models.decisions import DecisionChoice, RoadmapDecision, RoadmapVersion
 from roadmap.models.funding import FundingCall, FundingLine, FundingSource, FundingStatus
 from roadmap.models.library import SheetTemplate
 from roadmap.models.outcomes import Likelihood, SheetIndicator, SheetRisk
+from roadmap.models.reports import ReportStatus, ReportVersion, ReportVersionQuerySet
 from roadmap.models.scoring import (
     Consensus,
     Criterion,
@@ -37,6 +39,9 @@ __all__ = [
     "ProjectSheet",
     "ProjectSheetQuerySet",
     "RankingSettings",
+    "ReportStatus",
+    "ReportVersion",
+    "ReportVersionQuerySet",
     "RoadmapDecision",
     "RoadmapVersion",
     "Score",

@@ -9,12 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from territoire import access, cockpit, services
+from territoire.dashboard import mission_prefetches, mission_templates
 from territoire.forms import MissionForm, PhaseForm
 from territoire.models import Membership, Mission
 
 
 def dashboard(request):
-    missions = Mission.objects.prefetch_related("referents").order_by("phase", "-start_date")
+    missions = Mission.objects.prefetch_related("referents", *mission_prefetches()).order_by("phase", "-start_date")
     communes = access.visible_communes(request.user).prefetch_related(Prefetch("missions", queryset=missions))
     own = {m.commune_id: m for m in Membership.objects.filter(user=request.user)}
     memberships = [
@@ -26,7 +27,11 @@ def dashboard(request):
     todos = cockpit.dashboard_todos(request.user, memberships)
     rows = [(row.commune, row.role, own[row.commune.pk].role_label if row.role else "") for row in memberships]
     todo_rows = [(row.commune, todo) for row in memberships for todo in todos.get(row.commune.pk, [])]
-    return render(request, "territoire/dashboard.html", {"rows": rows, "todos": todo_rows})
+    return render(
+        request,
+        "territoire/dashboard.html",
+        {"rows": rows, "todos": todo_rows, "mission_extras": mission_templates()},
+    )
 
 
 def commune_detail(request, commune_id):

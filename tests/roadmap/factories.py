@@ -1,5 +1,6 @@
 """Factories of the roadmap's tables (project sheets, their lines, funding calls, templates; scoring adds its own)."""
 
+import hashlib
 from decimal import Decimal
 
 import factory
@@ -16,6 +17,8 @@ from roadmap.models import (
     FundingSource,
     MatrixRole,
     ProjectSheet,
+    ReportStatus,
+    ReportVersion,
     RoadmapVersion,
     Score,
     SheetIndicator,
@@ -23,6 +26,7 @@ from roadmap.models import (
     SheetStatus,
     SheetTemplate,
 )
+from territoire.spreadsheets import Sheet, xlsx_bytes
 from tests.factories import MissionFactory, UserFactory
 
 
@@ -160,5 +164,44 @@ def version_objects(tenant):
             submitted_at=timezone.now(),
             note=f"Note de {tenant.commune.name}",
             snapshot={"ranking": [row], "not_ranked": [], "timeline": {"placements": [], "budget": []}},
+        )
+    return cache
+
+
+FAKE_PDF = b"%PDF-1.7\n% rapport de test\n%%EOF\n"
+FAKE_XLSX = xlsx_bytes(Sheet(title="Classement", header=["Code", "Intitulé"], rows=[]))
+
+
+class ReportVersionFactory(factory.django.DjangoModelFactory):
+    """A version of the final report, queued by default; ``done=True`` gives it a (tiny) published file."""
+
+    class Meta:
+        model = ReportVersion
+
+    mission = factory.SubFactory(MissionFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    requested_by = factory.SubFactory(UserFactory)
+    snapshot = factory.LazyAttribute(lambda o: {"commune": {"name": o.mission.commune.name}, "mission": {}})
+
+    class Params:
+        done = factory.Trait(
+            status=ReportStatus.DONE,
+            progress=100,
+            pages=1,
+            size=len(FAKE_PDF),
+            sha256=factory.LazyFunction(lambda: hashlib.sha256(FAKE_PDF).hexdigest()),
+            started_at=factory.LazyFunction(timezone.now),
+            finished_at=factory.LazyFunction(timezone.now),
+            file=factory.django.FileField(filename="rapport-test.pdf", data=FAKE_PDF),
+            annex_file=factory.django.FileField(filename="annexe-test.xlsx", data=FAKE_XLSX),
+        )
+
+
+def report_objects(tenant):
+    """A rendered version of the report of the tenant's mission, asked by its consultant (isolation crawler)."""
+    cache = tenant.__dict__.setdefault("_reports", {})
+    if not cache:
+        cache["report"] = ReportVersionFactory(
+            mission=tenant.mission, number=1, requested_by=tenant.consultant, done=True
         )
     return cache
