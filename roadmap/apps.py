@@ -8,9 +8,13 @@ class RoadmapConfig(AppConfig):
 
     def ready(self):
         from roadmap.exports import register_exports
-        from territoire import dashboard
+        from territoire import dashboard, reference_data
 
         register_exports()
+        for model in ("roadmap.FundingCall", "roadmap.SheetTemplate"):
+            reference_data.register(
+                self, migration="roadmap.migrations.0002_sheet_content_budget_funding", function="seed", model=model
+            )
         # The dashboard offers each member the report handed to the Collège, in one click (one query in all).
         dashboard.register_mission_extra(prefetch=_delivered_reports, template="roadmap/reports/_dashboard.html")
 
