@@ -54,6 +54,9 @@ def test_the_button_is_gone_once_followed_or_when_not_retained(client, tenant_a,
 def test_the_form_prefills_the_title_and_offers_only_members_of_the_commune(client, tenant_a, tenant_b, sheet):
     leader = _member(tenant_a, Role.STAFF, last_name="Renard")
     foreign_staff = Membership.objects.get(commune=tenant_b.commune, role=Role.STAFF).user
+    # A name no generated person of commune A can share (factories draw names at random).
+    foreign_staff.last_name = "Marqueur-de-la-commune-B"
+    foreign_staff.save(update_fields=["last_name"])
     client.force_login(tenant_a.consultant)
     response = client.get(_create_url(tenant_a, sheet))
     assert response.status_code == 200
@@ -67,6 +70,7 @@ def test_the_form_prefills_the_title_and_offers_only_members_of_the_commune(clie
         assert foreign_staff not in form.fields[field].queryset
         assert tenant_b.consultant not in form.fields[field].queryset
     assert foreign_staff.last_name not in response.text
+    assert f'value="{foreign_staff.pk}"' not in response.text
 
 
 def test_a_consultant_starts_a_followed_project(client, tenant_a, sheet):
