@@ -1,15 +1,11 @@
 """Forms of a phase page: one checklist answer, a note, a document, and the phase move."""
 
-from pathlib import PurePath
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms.documents import DOCUMENT_TYPES, check_document_type
 from projects.models import AnswerStatus
 from territoire.forms import check_upload
-
-# What may be attached to a phase: office documents in open or common formats, and pictures.
-DOCUMENT_TYPES = (".pdf", ".docx", ".odt", ".xlsx", ".ods", ".png", ".jpg", ".jpeg")
 
 
 class AnswerForm(forms.Form):
@@ -30,12 +26,7 @@ class DocumentForm(forms.Form):
     )
 
     def clean_file(self):
-        file = self.cleaned_data["file"]
-        if PurePath(file.name).suffix.lower() not in DOCUMENT_TYPES:
-            raise forms.ValidationError(
-                _("Ce type de fichier n'est pas accepté : déposez un PDF, DOCX, ODT, XLSX, ODS, PNG ou JPG.")
-            )
-        return check_upload(file)
+        return check_upload(check_document_type(self.cleaned_data["file"]))
 
 
 class PhaseMoveForm(forms.Form):

@@ -4,6 +4,7 @@ thresholds, award against the ranking)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from projects.forms.documents import DOCUMENT_TYPES, check_document_type
 from projects.models import Lot, Procedure, Procurement, Specification
 from projects.services.procurement import PROCUREMENT_FIELDS, TIMELINE_FIELDS, timeline_error
 
@@ -92,11 +93,17 @@ class OfferForm(forms.Form):
         label=_("Reçue le"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     price = forms.DecimalField(label=_("Prix HTVA (€)"), min_value=0, max_digits=12, decimal_places=2)
-    documents = MultipleFileField(label=_("Documents de l’offre"), required=False)
+    documents = MultipleFileField(
+        label=_("Documents de l’offre"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ",".join(DOCUMENT_TYPES)}),
+        help_text=_("PDF, DOCX, ODT, XLSX, ODS, PNG ou JPG, 20 Mo au plus chacun."),
+    )
 
     def clean_documents(self):
         files = self.cleaned_data["documents"]
         for upload in files:
+            check_document_type(upload)
             if upload.size > MAX_UPLOAD:
                 raise forms.ValidationError(_("Un document dépasse 20 Mo."))
         return files

@@ -196,7 +196,7 @@ def test_a_document_of_another_type_is_refused_in_french(client, tenant_a, proje
     client.force_login(tenant_a.consultant)
     response = _upload(client, project, name)
     assert response.status_code == 400
-    assert "Ce type de fichier n&#x27;est pas accepté" in response.text
+    assert f"« {name} » : ce type de fichier n&#x27;est pas accepté" in response.text
     assert not PhaseDocument.objects.exists()
 
 

@@ -185,6 +185,22 @@ def test_an_offer_after_the_deadline_is_flagged_and_left_out(client, tenant_a, p
     assert "Hors délai" in response.text
 
 
+def test_an_offer_document_of_another_type_is_refused_and_nothing_is_recorded(client, tenant_a, project, procurement):
+    client.force_login(tenant_a.consultant)
+    response = client.post(
+        _url("offer-add", project, procurement.pk),
+        {
+            "provider": "Piégé SA",
+            "received_at": "2026-03-01T10:00",
+            "price": "90000",
+            "documents": [SimpleUploadedFile("offre.pdf", b"%PDF-1.4"), SimpleUploadedFile("offre.html", b"<script>")],
+        },
+        follow=True,
+    )
+    assert "« offre.html » : ce type de fichier n&#x27;est pas accepté" in response.text
+    assert not Offer.objects.filter(provider="Piégé SA").exists()
+
+
 # --- Evaluation ---------------------------------------------------------------------------------------------
 
 
