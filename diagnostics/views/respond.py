@@ -195,6 +195,11 @@ def fill(request, token):
                 except AnswerError as exc:
                     errors[question.pk] = str(exc)
         except AnswerRefused as exc:
+            response.refresh_from_db(fields=["submitted_at"])
+            if response.submitted_at:
+                # A second tap or a second tab sent the same page while the first one was submitting: the
+                # answers are in, which is what the respondent wants to read.
+                return render(request, "diagnostics/respond/thanks.html", {"campaign": campaign, "response": response})
             return render(
                 request, "diagnostics/respond/refused.html", {"campaign": campaign, "message": str(exc)}, status=409
             )

@@ -42,6 +42,31 @@
     span.textContent = form.dataset.msgFailed;
     status.appendChild(span);
   }
+  // One send per page: a second tap while the first is on its way does nothing. The buttons are disabled only
+  // after the browser has put the clicked one's name and value ("go=submit") into the request.
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.sending) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sending = "1";
+    setTimeout(() => {
+      form.querySelectorAll('button[type="submit"]').forEach((button) => {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+    }, 0);
+  });
+  // Back to this page from the browser's history: the buttons work again.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    delete form.dataset.sending;
+    form.querySelectorAll('button[type="submit"]').forEach((button) => {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  });
+
   document.body.addEventListener("htmx:sendError", failed);
   document.body.addEventListener("htmx:responseError", failed);
 })();

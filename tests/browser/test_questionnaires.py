@@ -104,7 +104,8 @@ def test_respondent_fills_leaves_resumes_elsewhere_and_submits(browser, page, li
     with phone.expect_response(lambda r: "/q/" in r.url):  # leaving the field saves it once more
         phone.get_by_label("Heures de formation ?").press("Tab")
     screenshot("questionnaire-fill-phone", target=phone)
-    phone.get_by_role("button", name="Envoyer mes réponses").click()
+    # Two quick taps: the second one does nothing (the button is disabled while the first is sent).
+    phone.get_by_role("button", name="Envoyer mes réponses").dblclick()
     expect(phone.get_by_role("heading", name="Merci, vos réponses sont bien envoyées.")).to_be_visible()
     other.close()
 

@@ -156,6 +156,26 @@ def test_submit_requires_required_questions_then_is_final_and_idempotent(client,
     assert Answer.objects.get(question=q["likert"]).number == 4
 
 
+def test_a_second_tap_that_crosses_the_first_submit_gets_the_thank_you_page(client, setup, monkeypatch):
+    """Two taps on « Envoyer » a moment apart: the second request read the response before the first one submitted
+    it, so its save of the page is refused — the respondent reads the thank-you page, not an error."""
+    from diagnostics.views import respond as views
+
+    campaign, invitation, q = setup
+    token = invitation.token
+    autosave(client, token, q["likert"], {f"q{q['likert'].pk}": "4"})
+    stale = Response.objects.get(invitation=invitation)  # what the second request read
+    assert submit(client, token).status_code == 302
+    find = views._find
+    monkeypatch.setattr(views, "_find", lambda t: (*find(t)[:2], stale))
+    page = client.post(
+        reverse("respond:fill", args=[token]), {"section": "2", "go": "submit", f"q{q['number'].pk}": "7"}
+    )
+    assert page.status_code == 200
+    assert "vos réponses sont bien envoyées" in page.content.decode()
+    assert not Answer.objects.filter(question=q["number"]).exists()
+
+
 def test_next_saves_the_page_and_resume_goes_to_the_last_section(client, setup):
     campaign, invitation, q = setup
     token = invitation.token
