@@ -12,7 +12,7 @@ from territoire.models import Role
 from tests.conftest import make_tenant
 from tests.factories import member
 from tests.projects.factories import FollowedProjectFactory
-from tests.projects.factories_csc import OfferFactory, ProcurementFactory, SpecificationFactory, ensure_thresholds
+from tests.projects.factories_csc import OfferFactory, ProcurementFactory, SpecificationFactory
 from tests.roadmap.factories import ProjectSheetFactory
 
 OFFERS = {"Guichet Wallon SRL": "61800", "CiviTech SA": "54900", "Demarches.be SC": "72400"}
@@ -22,7 +22,6 @@ POINTS = {"Guichet Wallon SRL": ("34", "36"), "CiviTech SA": ("20", "22"), "Dema
 
 @pytest.fixture
 def world(transactional_db):
-    ensure_thresholds()
     tenant = make_tenant("Hannut")
     tenant.consultant.first_name, tenant.consultant.last_name = "Claire", "Dubois"
     tenant.consultant.save(update_fields=["first_name", "last_name"])

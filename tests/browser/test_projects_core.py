@@ -9,13 +9,11 @@ from territoire.models import Membership, Role
 from tests.conftest import make_tenant
 from tests.factories import CommuneFactory, MissionFactory
 from tests.projects.factories import FollowedProjectFactory
-from tests.projects.factories_phases import ensure_checklists
 from tests.roadmap.factories import BudgetLineFactory, ProjectSheetFactory
 
 
 @pytest.fixture
 def world(transactional_db):
-    ensure_checklists()
     tenant = make_tenant("Sambrevaux")
     sheet = ProjectSheetFactory(mission=tenant.mission, status="retained", title="E-guichet : démarches en ligne")
     BudgetLineFactory(sheet=sheet)

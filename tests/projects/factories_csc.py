@@ -95,13 +95,3 @@ def csc_objects(tenant) -> dict:
             render=render,
         )
     return cache
-
-
-def ensure_thresholds() -> None:
-    """The seeded procurement thresholds, again: a transactional test (browser, live server) flushes what
-    migrations wrote."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("projects.migrations.0004_specifications_procurement").seed_thresholds(apps, None)

@@ -74,12 +74,3 @@ def phase_objects(tenant) -> dict:
         project = project_objects(tenant)["project"]
         cache.update(document=PhaseDocumentFactory(project=project))
     return cache
-
-
-def ensure_checklists() -> None:
-    """The seeded checklists, again: a transactional test (browser, live server) flushes what migrations wrote."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("projects.migrations.0003_phases").seed_questions(apps, None)

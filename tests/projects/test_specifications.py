@@ -79,9 +79,7 @@ def test_the_draft_fills_the_csc_from_the_sheet(client, tenant_a, project, speci
 
 def test_the_draft_carries_the_teams_checklist_notes_into_their_sections(client, tenant_a, project, specification):
     from projects.models import ChecklistAnswer, ChecklistQuestion
-    from tests.projects.factories_phases import ensure_checklists
 
-    ensure_checklists()
     notes = {
         "Besoin": "Les usagers attendent 40 minutes au guichet population.",
         "Données et RGPD": "Registre national via le BCED ; DPO consulté le 12/01.",
