@@ -77,7 +77,14 @@ def send_reminders_task(campaign_id: int) -> int:
 
 @shared_task(name="diagnostics.results_refresh")
 def results_refresh_task(questionnaire_id: int) -> None:
-    """Bring the cached results of a questionnaire up to date after a submission (aggregates and charts)."""
+    """Bring the results of a questionnaire up to date after a burst of submissions: its tallies counted again
+    from the answers (each submission has added its own already; this repairs any drift), then every chart
+    drawn into the cache."""
+    from diagnostics.models import Campaign
     from diagnostics.selectors.results import results_warm
+    from diagnostics.services.results import result_tally_rebuild
 
+    result_tally_rebuild(
+        campaign_ids=Campaign.objects.filter(questionnaire_id=questionnaire_id).values_list("pk", flat=True)
+    )
     results_warm(questionnaire_id)

@@ -26,6 +26,7 @@ from diagnostics.models import (
     Section,
 )
 from diagnostics.services import questionnaires as services
+from diagnostics.services.results import result_tally_rebuild
 
 SERVICES = ["Direction générale", "Travaux", "Finances", "Population", "Urbanisme", "Informatique"]
 IDEAS = [
@@ -139,6 +140,7 @@ def _respond(campaign, invitations, rng, *, submitted: int, count: int | None = 
         ],
         batch_size=4000,
     )
+    result_tally_rebuild(campaign_ids=[campaign.pk])  # written in bulk: counted once, at the end
 
 
 def _scale(rng, lean: float, low: int, high: int) -> int:

@@ -205,3 +205,33 @@ class AnswerItem(models.Model):
 
     def __str__(self):
         return f"{self.answer_id}:{self.choice_id or self.row}"
+
+
+class ResultTally(models.Model):
+    """What the results page reads of one campaign's submitted responses from one service: their answers
+    counted, never scanned again (``diagnostics.services.results``).
+
+    Kept up to date in the transaction that submits a response (its answers added under the campaign's
+    row lock) and rebuilt from the answers by ``manage.py results_rebuild``, the ``diagnostics.results_refresh``
+    task and whatever rewrites submitted answers in bulk (rescoring, demo data). Deleting a campaign deletes
+    its tallies; submitted responses are never deleted one by one (nor reopened).
+
+    ``answers``: ``[question, number, choice, n, score sum, scores]`` per distinct scalar answer;
+    ``items``: ``[question, choice, row, rank, n]`` per distinct item (options, ranks, matrix cells);
+    ``texts``: ``[question, updated_at, answer, text]``, the latest texts of each question.
+    Numbers and score sums are strings (exact decimals).
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    service = models.CharField(max_length=120, blank=True)
+    responses = models.PositiveIntegerField(default=0)
+    answers = models.JSONField(default=list)
+    items = models.JSONField(default=list)
+    texts = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "service"], name="result_tally_one_per_service")]
+
+    def __str__(self):
+        return f"{self.campaign_id}/{self.service}"

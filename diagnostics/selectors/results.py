@@ -1,12 +1,13 @@
 """Results of a questionnaire: aggregated in the database, drawn as server-side SVG (``territoire.charts``).
 
-The page issues a fixed number of grouped queries whatever the number of responses (see
-``tests/diagnostics/test_results.py``): counts per campaign, distributions of scalar answers,
-summaries of numbers, counts of items (multiple choices, ranks, matrix cells), a few free-text
-answers per question (a window function keeps the latest ones), and average maturity scores per
-dimension and per theme. Every aggregate is split by audience, which gives the side-by-side
-comparison. Rendered charts are cached under a hash of the data they draw, so a new answer
-redraws only the charts it changes.
+The page issues a fixed number of queries whatever the number of responses (see
+``tests/diagnostics/test_results.py``) and never reads an answer: the answers are counted per campaign
+and service when a response is submitted (:class:`diagnostics.models.ResultTally`), and the page adds
+those tallies up into distributions of scalar answers, summaries of numbers, counts of items (multiple
+choices, ranks, matrix cells), the latest free-text answers per question and average maturity scores
+per dimension and per theme. Every aggregate is split by audience, which gives the side-by-side
+comparison. Rendered charts are cached under a hash of the data they draw (the tallied counts), so a
+submission redraws only the charts it changes, once.
 
 Anonymous campaigns: a group of respondents smaller than ``ANONYMOUS_MIN_GROUP_SIZE`` (see
 :func:`breakdown_allowed`) is never shown on its own — no service filter, no audience column beside
@@ -15,33 +16,29 @@ The totals of a questionnaire answered by a single audience are shown whatever t
 are the result the respondents were told about, and no filter narrows them down.
 """
 
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, F, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from diagnostics.anonymity import breakdown_allowed
 from diagnostics.models import (
     TEXT_TYPES,
-    Answer,
-    AnswerItem,
     Audience,
     Campaign,
     Question,
     QuestionType,
     Response,
+    ResultTally,
 )
 from diagnostics.selectors.campaigns import campaign_stats, percent
+from diagnostics.services.results import TEXTS_PER_QUESTION, result_tally_rebuild
 from territoire import charts
 from territoire.models import SmartDimension, SmartTheme
 
-TEXTS_PER_QUESTION = 8
 AUDIENCE = "response__campaign__audience"
 
 
@@ -60,7 +57,7 @@ class QuestionResult:
 
 
 def results_warm(questionnaire_id: int) -> None:
-    """Compute the aggregates of the unfiltered results and draw all their charts into the cache.
+    """Draw all the charts of the unfiltered results into the cache.
 
     Run by ``diagnostics.results_refresh`` after a submission, so that the next reader of the results
     finds them ready (see :func:`diagnostics.services.respond.response_submit`).
@@ -72,32 +69,61 @@ def results_warm(questionnaire_id: int) -> None:
         questionnaire_results(questionnaire, section=None)
 
 
-def _aggregate_rows(scope: dict, version) -> dict:
-    """The three grouped queries over answers and items, cached under the data's version."""
-    key = "diag-results:" + hashlib.sha256(repr((sorted(scope.items()), version)).encode()).hexdigest()
-    raw = cache.get(key)
-    if raw is None:
-        answers = Answer.objects.filter(**scope)
-        item_scope = {f"answer__{k}": v for k, v in scope.items()}
-        raw = {
-            "answers": list(
-                answers.values("question_id", "response__campaign_id", "number", "choice_id").annotate(
-                    n=Count("pk"), score_sum=Sum("score"), score_n=Count("score")
-                )
-            ),
-            "items": list(
-                AnswerItem.objects.filter(**item_scope)
-                .values("question_id", "choice_id", "row", "rank", "answer__response__campaign_id")
-                .annotate(n=Count("pk"))
-            ),
-            "texts": list(
-                answers.exclude(text="")
-                .annotate(rn=Window(RowNumber(), partition_by=F("question_id"), order_by=F("updated_at").desc()))
-                .filter(rn__lte=TEXTS_PER_QUESTION)
-                .values_list("question_id", "text", "response__campaign_id")
-            ),
-        }
-        cache.set(key, raw, 60 * 60)
+def _tallied_rows(campaign_ids, service: str, submitted: dict) -> dict:
+    """The answers of the campaigns' submitted responses (of one service, or all), counted: one query over
+    their tallies (``diagnostics.services.results``), whatever the number of responses.
+
+    ``submitted`` (campaign → submitted responses) finds tallies behind their campaign: responses written
+    without the submit service (in bulk, or before tallies existed) are counted again here, once. A tally
+    ahead of it is a submission committed since the count was read, and is right.
+    """
+    rows = list(
+        ResultTally.objects.filter(campaign_id__in=campaign_ids).values_list(
+            "campaign_id", "service", "responses", "answers", "items", "texts"
+        )
+    )
+    tallied = defaultdict(int)
+    for campaign_id, _service, responses, *_rest in rows:
+        tallied[campaign_id] += responses
+    behind = [pk for pk in campaign_ids if tallied[pk] < submitted.get(pk, 0)]
+    if behind:
+        result_tally_rebuild(campaign_ids=behind)
+        return _tallied_rows(campaign_ids, service, submitted)
+    raw = {"answers": [], "items": [], "texts": []}
+    texts = defaultdict(list)  # question → [(updated_at, answer id, text, campaign)]
+    for campaign_id, tally_service, _responses, answers, items, tally_texts in rows:
+        if service and tally_service != service:
+            continue
+        for question_id, number, choice_id, n, score_sum, score_n in answers:
+            raw["answers"].append(
+                {
+                    "question_id": question_id,
+                    "response__campaign_id": campaign_id,
+                    "number": None if number is None else Decimal(number),
+                    "choice_id": choice_id,
+                    "n": n,
+                    "score_sum": None if score_sum is None else Decimal(score_sum),
+                    "score_n": score_n,
+                }
+            )
+        for question_id, choice_id, row, rank, n in items:
+            raw["items"].append(
+                {
+                    "question_id": question_id,
+                    "choice_id": choice_id,
+                    "row": row,
+                    "rank": rank,
+                    "answer__response__campaign_id": campaign_id,
+                    "n": n,
+                }
+            )
+        for question_id, updated_at, answer_id, text in tally_texts:
+            texts[question_id].append((updated_at, answer_id, text, campaign_id))
+    for question_id, found in texts.items():
+        found.sort(reverse=True)
+        raw["texts"] += [
+            (question_id, text, campaign_id) for _at, _id, text, campaign_id in found[:TEXTS_PER_QUESTION]
+        ]
     return raw
 
 
@@ -119,21 +145,9 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
         and (not audience or c.audience == audience)
         and c.audience not in groups["hidden_audiences"]
     ]
-    # Filtering on the response's campaign (a list of ids) rather than on the questionnaire spares a join.
-    scope = {"response__campaign_id__in": kept, "response__submitted_at__isnull": False}
-    if service:
-        scope["response__service"] = service
     sections = list(questionnaire.sections.prefetch_related("questions__choices"))
     questions = {q.pk: q for s in sections for q in s.questions.all()}
-    # Answers of submitted responses never change: the aggregates stay valid until a new response is
-    # submitted (count and latest date per campaign) or a question is edited.
-    version = (
-        tuple((r["campaign"].pk, r["submitted"], r["last"]) for r in stats),
-        tuple(kept),
-        service,
-        max((q.updated_at for q in questions.values()), default=None),
-    )
-    raw = _aggregate_rows(scope, version)
+    raw = _tallied_rows(kept, service, {r["campaign"].pk: r["submitted"] for r in stats})
     results = {pk: QuestionResult(question=q) for pk, q in questions.items()}
 
     # 1. One pass over the answers gives counts, distributions, number summaries and scores, by audience.

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diagnostics.models import Answer, AnswerItem, Campaign, Invitation, Question, QuestionType, Response
+from diagnostics.services.results import result_tally_add, result_tally_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -270,6 +271,7 @@ def answer_scores_recompute(*, question: Question) -> int:
     for answer in answers:
         answer.score = stored_score(question, answer.value) if question.counts_for_maturity else None
     Answer.objects.bulk_update(answers, ["score"], batch_size=500)
+    result_tally_rebuild(campaign_ids=question.questionnaire.campaigns.values_list("pk", flat=True))
     return len(answers)
 
 
@@ -312,6 +314,7 @@ def response_submit(*, response: Response, questions) -> SubmitResult:
             # Answers to follow-up questions whose condition no longer holds are not part of the response.
             Answer.objects.filter(response=response, question_id__in=hidden).delete()
         if submitted:
+            result_tally_add(response=response)
             results_refresh_soon(response.campaign.questionnaire_id)
     return SubmitResult(ok=True, already=not submitted)
 
