@@ -1,16 +1,26 @@
-"""Autosave throughput against the bare health view, on one gunicorn, with the same clients.
+"""Autosave throughput against two ceilings, on one gunicorn, with the same clients.
 
     DATABASE_URL=postgres://… REDIS_URL=redis://… .venv/bin/python benchmarks/questionnaire_autosave.py
+    PRODUCTION=1 DATABASE_URL=… REDIS_URL=… .venv/bin/python benchmarks/questionnaire_autosave.py
 
 Needs the large demo data (``seed_demo --size large``). Creates one invitation per client on the large
 staff campaign, starts gunicorn (WORKERS sync workers) on a free loopback port, waits until every worker
 answers, opens each link once (the response is started by a first save, as in a browser), then for each
 number of clients in LEVELS times SECONDS of each kind, in SLICES alternating slices (so that both kinds
-meet the same load from the rest of the machine): every client sends health probes (``/sante/``, the
-ceiling of this stack), then autosaves (a Likert answer, cycling through the questions) through its own
-link. Prints, per level, requests per second, median and p95 of each and the ratio
-autosave / health. Afterwards it checks that every answer was stored once (one row per question and
-response, none missing) and deletes the invitations and responses it created.
+meet the same load from the rest of the machine): every client sends health probes (``/sante/``,
+answered by the first middleware), then POSTs to a bare view through every middleware (``/bench/bare/``
+of ``benchmarks.bare_settings``, with the CSRF token as an autosave), then autosaves (a Likert answer,
+cycling through the questions) through its own link. Prints, per level, requests per second, median and
+p95 of each and the ratios autosave / health and autosave / bare view.
+
+gunicorn runs ``benchmarks.bare_settings`` (the project's settings plus that one URL) with
+``DJANGO_DEBUG=1`` as earlier runs did, or with ``PRODUCTION=1`` the production settings
+(``DJANGO_DEBUG=0``, a random secret key, static files collected into ``staticfiles/`` first, https as
+nginx forwards it: ``X-Forwarded-Proto: https`` and an ``Origin`` for the CSRF check).
+
+Afterwards it checks that every answer was stored once (one row per question and response, none
+missing) and deletes the invitations and responses it created; gunicorn is stopped and waited for
+whatever happens.
 
 ``SERVER_ROOT`` runs gunicorn from another checkout of the code (the "before" of a change) against the
 same database and the same clients.
@@ -18,6 +28,7 @@ same database and the same clients.
 
 import http.client
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -43,6 +54,7 @@ SECONDS = float(os.environ.get("SECONDS", 8))
 SLICES = int(os.environ.get("SLICES", 4))
 WORKERS = int(os.environ.get("WORKERS", 4))
 SERVER_ROOT = Path(os.environ.get("SERVER_ROOT", ROOT))
+PRODUCTION = os.environ.get("PRODUCTION", "0") == "1"
 PREFIX = "bench-autosave-"
 
 
@@ -60,9 +72,13 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = ""
         self.csrf = ""
+        # Behind nginx in production: https forwarded, and the browser's Origin checked by CSRF.
+        self.proxy = {"X-Forwarded-Proto": "https", "Origin": f"https://127.0.0.1:{port}"} if PRODUCTION else {}
 
     def request(self, method, path, body=None, headers=None):
-        headers = {**(headers or {}), "Cookie": self.cookie} if self.cookie else dict(headers or {})
+        headers = {**self.proxy, **(headers or {})}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         for attempt in (1, 2):
             try:
                 self.conn.request(method, path, body=body, headers=headers)
@@ -160,9 +176,16 @@ def main():
     port = free_port()
     # DJANGO_DEBUG=1 as in earlier runs (no collectstatic needed); it keeps a log of queries per request.
     env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
+    env["DJANGO_SETTINGS_MODULE"] = "benchmarks.bare_settings"
+    if PRODUCTION:
+        env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(60))
+        manage = [sys.executable, str(SERVER_ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"]
+        if not (SERVER_ROOT / "staticfiles" / "staticfiles.json").exists():
+            subprocess.run(manage, cwd=SERVER_ROOT, env={**env, "PYTHONPATH": str(SERVER_ROOT)}, check=True)
     # Every client comes from 127.0.0.1: one rate-limit bucket. The limiter still counts each save.
     env["RATELIMIT_AUTOSAVE"] = "1000000/m"
-    env["PYTHONPATH"] = str(SERVER_ROOT)
+    # The server's code first; this checkout's benchmarks/ joins it (a namespace package) for bare_settings.
+    env["PYTHONPATH"] = os.pathsep.join([str(SERVER_ROOT), str(ROOT)])
     command = [sys.executable, "-m", "gunicorn", "territoire.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(WORKERS), "--log-level", "warning", "--access-logfile", "/dev/null"]
     server = subprocess.Popen(command, cwd=SERVER_ROOT, env=env, stderr=subprocess.DEVNULL)
@@ -177,6 +200,11 @@ def main():
             response, _page = client.request("GET", "/sante/")
             return response.status == 200
 
+        def bare(client, n):
+            headers = {"X-CSRFToken": client.csrf, "Content-Type": "application/x-www-form-urlencoded"}
+            response, page = client.request("POST", "/bench/bare/", "", headers)
+            return response.status == 200 and page == "ok"
+
         def autosave(client, n):
             question = questions[n % len(questions)]
             body = urllib.parse.urlencode({f"q{question}": str(1 + n % 5)})
@@ -189,24 +217,31 @@ def main():
             run_phase(used, 1.0, autosave)  # first saves start the responses: not timed
             # Health and autosave alternate in slices, so that both meet the same load from the rest of
             # the machine; the totals per kind make the row.
-            h_lat, a_lat, h_err, a_err, h_time, a_time = [], [], 0, 0, 0.0, 0.0
+            kinds = {"health": health, "bare": bare, "autosave": autosave}
+            totals = {kind: ([], 0, 0.0) for kind in kinds}  # latencies, errors, seconds
             for _slice in range(SLICES):
-                lat, err, elapsed = run_phase(used, SECONDS / SLICES, health)
-                h_lat, h_err, h_time = h_lat + lat, h_err + err, h_time + elapsed
-                lat, err, elapsed = run_phase(used, SECONDS / SLICES, autosave)
-                a_lat, a_err, a_time = a_lat + lat, a_err + err, a_time + elapsed
-            rows.append((level, summary(h_lat, h_time), h_err, summary(a_lat, a_time), a_err))
+                for kind, send in kinds.items():
+                    lat, err, elapsed = run_phase(used, SECONDS / SLICES, send)
+                    old = totals[kind]
+                    totals[kind] = (old[0] + lat, old[1] + err, old[2] + elapsed)
+            rows.append((level, {kind: (summary(lat, t), err) for kind, (lat, err, t) in totals.items()}))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
-    print(f"gunicorn {WORKERS} sync workers, {SECONDS:.0f} s per phase, server code from {SERVER_ROOT}")
-    print("| clients | health req/s | health p95 | autosave/s | autosave median | autosave p95 | ratio | errors |")
-    print("|---|---|---|---|---|---|---|---|")
-    for level, h, h_err, a, a_err in rows:
+    mode = "production settings (DJANGO_DEBUG=0)" if PRODUCTION else "DJANGO_DEBUG=1"
+    print(f"gunicorn {WORKERS} sync workers, {mode}, {SECONDS:.0f} s per kind, server code from {SERVER_ROOT}")
+    print(
+        "| clients | health req/s | health p95 | bare view req/s | bare p95 | autosave/s | autosave median "
+        "| autosave p95 | ratio to health | ratio to bare view | errors |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for level, kinds in rows:
+        (h, h_err), (b, b_err), (a, a_err) = kinds["health"], kinds["bare"], kinds["autosave"]
         print(
-            f"| {level} | {h['rate']:.0f} | {h['p95']:.0f} ms | {a['rate']:.0f} | {a['median']:.0f} ms "
-            f"| {a['p95']:.0f} ms | {a['rate'] / h['rate']:.2f} | {h_err + a_err} |"
+            f"| {level} | {h['rate']:.0f} | {h['p95']:.0f} ms | {b['rate']:.0f} | {b['p95']:.0f} ms "
+            f"| {a['rate']:.0f} | {a['median']:.0f} ms | {a['p95']:.0f} ms | {a['rate'] / h['rate']:.2f} "
+            f"| {a['rate'] / b['rate']:.2f} | {h_err + b_err + a_err} |"
         )
     responses = Response.objects.filter(invitation__in=invitations)
     answers = Answer.objects.filter(response__in=responses)

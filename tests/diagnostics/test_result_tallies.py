@@ -104,9 +104,7 @@ def test_the_results_page_reads_the_tallies_and_no_answer(client, tenant_a, surv
     assert not [sql for sql in (query["sql"] for query in queries) if Answer._meta.db_table in sql]
 
 
-def test_responses_written_in_bulk_are_counted_by_the_first_reader_then_read_from_the_tally(
-    client, tenant_a, survey
-):
+def test_responses_written_in_bulk_are_counted_by_the_first_reader_then_read_from_the_tally(client, tenant_a, survey):
     questionnaire, q, campaign = survey
     respond(client, campaign, q, likert="4")
     # Written around the submit service (imports, fixtures, rows from before the tallies existed).
