@@ -167,13 +167,6 @@ def main():
             "pk", flat=True
         )
     )
-    top = max(LEVELS)
-    Response.objects.filter(invitation__email__startswith=PREFIX).delete()
-    Invitation.objects.filter(campaign=campaign, email__startswith=PREFIX).delete()
-    invitations = Invitation.objects.bulk_create(
-        [Invitation(campaign=campaign, email=f"{PREFIX}{n}@example.org") for n in range(top)]
-    )
-    port = free_port()
     # DJANGO_DEBUG=1 as in earlier runs (no collectstatic needed); it keeps a log of queries per request.
     env = {**os.environ, "DJANGO_DEBUG": "1", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}
     env["DJANGO_SETTINGS_MODULE"] = "benchmarks.bare_settings"
@@ -181,11 +174,32 @@ def main():
         env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=secrets.token_urlsafe(60))
         manage = [sys.executable, str(SERVER_ROOT / "manage.py"), "collectstatic", "--noinput", "-v0"]
         if not (SERVER_ROOT / "staticfiles" / "staticfiles.json").exists():
-            subprocess.run(manage, cwd=SERVER_ROOT, env={**env, "PYTHONPATH": str(SERVER_ROOT)}, check=True)
+            subprocess.run(
+                manage,
+                cwd=SERVER_ROOT,
+                env={**env, "DJANGO_SETTINGS_MODULE": "territoire.settings", "PYTHONPATH": str(SERVER_ROOT)},
+                check=True,
+            )
     # Every client comes from 127.0.0.1: one rate-limit bucket. The limiter still counts each save.
     env["RATELIMIT_AUTOSAVE"] = "1000000/m"
     # The server's code first; this checkout's benchmarks/ joins it (a namespace package) for bare_settings.
     env["PYTHONPATH"] = os.pathsep.join([str(SERVER_ROOT), str(ROOT)])
+    top = max(LEVELS)
+    Response.objects.filter(invitation__email__startswith=PREFIX).delete()
+    Invitation.objects.filter(campaign=campaign, email__startswith=PREFIX).delete()
+    invitations = Invitation.objects.bulk_create(
+        [Invitation(campaign=campaign, email=f"{PREFIX}{n}@example.org") for n in range(top)]
+    )
+    try:
+        measure(campaign, questions, invitations, env)
+    finally:  # whatever happened: no benchmark invitation or response left behind
+        Response.objects.filter(invitation__in=invitations).delete()
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).delete()
+
+
+def measure(campaign, questions, invitations, env):
+    """Start gunicorn, time the three kinds at each level, stop it, print the table and check the answers."""
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "territoire.wsgi", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", str(WORKERS), "--log-level", "warning", "--access-logfile", "/dev/null"]
     server = subprocess.Popen(command, cwd=SERVER_ROOT, env=env, stderr=subprocess.DEVNULL)
@@ -252,8 +266,6 @@ def main():
         f"stored: {responses.count()} responses, {stored} answers ({distinct} distinct response × question; "
         f"expected at most {sum(per_response.values())})"
     )
-    responses.delete()
-    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).delete()
 
 
 if __name__ == "__main__":

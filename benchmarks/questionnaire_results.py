@@ -2,11 +2,13 @@
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python benchmarks/questionnaire_results.py
 
-Prints the number of queries and the time of: a render with an empty cache (aggregates computed, charts
-drawn in the request), the first render after a submission once ``diagnostics.results_refresh`` has run
-(what a reader meets in production: the task recomputes after each burst of submissions), warm renders,
-one section loaded as it is opened (htmx), then the time of the XLSX export (asked and built in process).
-``SKIP_EXPORT=1`` leaves the export out. Run against an older checkout, it times what that code does.
+Prints the number of queries and the time (wall, and CPU in brackets: the machine is shared) of: a render
+with an empty cache (charts drawn in the request; the older code computed the aggregates there too), the
+first render after a submission once ``diagnostics.results_refresh`` has run (what a reader meets in
+production), warm renders, one section loaded as it is opened (htmx); with tallies, what keeping them costs:
+one submission's addition (rolled back) and a rebuild of the questionnaire's; then the time of the XLSX
+export (asked and built in process). ``SKIP_EXPORT=1`` leaves the export out. Run against an older
+checkout (``SERVER_ROOT``), it times what that code does.
 """
 
 import os
@@ -29,7 +31,7 @@ from django.test import Client  # noqa: E402
 from django.urls import resolve, reverse  # noqa: E402
 
 from diagnostics.demo.questionnaires import LARGE_TITLE  # noqa: E402
-from diagnostics.models import Questionnaire, Response  # noqa: E402
+from diagnostics.models import Answer, Questionnaire, Response  # noqa: E402
 from territoire.models import ExportJob  # noqa: E402
 
 RUNS = 5
@@ -44,8 +46,9 @@ def timed_get(client, url, **headers):
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         response = client.get(url, **{f"HTTP_{k}": v for k, v in headers.items()})
+        timed_get.cpu = time.process_time() - cpu
         return response, time.perf_counter() - start, queries
 
 
@@ -63,8 +66,10 @@ def main():
     client = Client()
     client.force_login(get_user_model().objects.get(username="claire.dubois"))
     url = reverse("diagnostics:questionnaire-results", args=[questionnaire.mission_id, questionnaire.pk])
+    client.get(url)  # tallies behind their campaigns (bulk-written data) are counted once, here
     cache.clear()
     page, cold, queries = timed_get(client, url)
+    cold_cpu = timed_get.cpu
     assert page.status_code == 200
     after_task = None
     try:
@@ -95,7 +100,10 @@ def main():
         filtered.append(time.perf_counter() - start)
     print(f"questionnaire: {questionnaire.questions.count()} questions, {submitted} submitted responses")
     print(f"results page: {len(queries)} queries, {len(page.content) // 1024} KiB")
-    print(f"empty cache (aggregates computed and charts drawn in the request): {cold * 1000:.0f} ms")
+    print(f"empty cache (charts drawn in the request): {cold * 1000:.0f} ms ({cold_cpu * 1000:.0f} ms CPU)")
+    answer_reads = [sql for sql in queries if Answer._meta.db_table in sql]
+    print(f"queries reading the answers: {len(answer_reads)}")
+    tallies(questionnaire)
     if after_task is not None:
         print(f"results_refresh task: {task_time * 1000:.0f} ms; first view after it: {after_task * 1000:.0f} ms")
     print(
@@ -115,6 +123,34 @@ def main():
     export_time = time.perf_counter() - start
     job = ExportJob.objects.get(pk=resolve(export["Location"]).kwargs["job_id"])
     print(f"XLSX export (job run in process): {export_time * 1000:.0f} ms, {job.file.size // 1024} KiB")
+
+
+def tallies(questionnaire):
+    """What keeping the tallies costs: one submission's addition (rolled back), a rebuild of them all."""
+    try:
+        from diagnostics.services.results import result_tally_add, result_tally_rebuild
+    except ImportError:  # older code: no tallies
+        return
+    from django.db import transaction
+
+    response = Response.objects.filter(campaign__questionnaire=questionnaire, submitted_at__isnull=False).last()
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(), connection.execute_wrapper(count):
+        start = time.perf_counter()
+        result_tally_add(response=response)
+        added = time.perf_counter() - start
+        transaction.set_rollback(True)
+    print(f"one submission added to its tally: {added * 1000:.0f} ms, {len(queries)} queries (rolled back)")
+    ids = list(questionnaire.campaigns.values_list("pk", flat=True))
+    start, cpu = time.perf_counter(), time.process_time()
+    result_tally_rebuild(campaign_ids=ids)
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+    print(f"rebuild of the tallies ({len(ids)} campaigns): {wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)")
 
 
 if __name__ == "__main__":
