@@ -6,7 +6,8 @@ Django's test client (the whole middleware stack, no HTTP server), one invitatio
 campaign. Prints the CPU time (``process_time``) per request over RUNS requests of: the health probe,
 the bare view of ``benchmarks.bare_urls`` (a POST through every middleware) and an autosave; then one
 cProfile of RUNS autosaves, as µs per autosave spent in each component (inclusive times: a component's
-figure contains those it calls). Deletes its invitation and response.
+figure contains those it calls). Deletes its invitation and response. ``SERVER_ROOT=<other checkout>``
+(run from that directory) measures that code.
 """
 
 import cProfile
@@ -17,7 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # benchmarks.bare_settings (a namespace package: it joins another checkout's)
+sys.path.insert(0, os.environ.get("SERVER_ROOT") or str(ROOT))  # the code measured
 os.environ["DJANGO_SETTINGS_MODULE"] = "benchmarks.bare_settings"
 os.environ.setdefault("RATELIMIT_AUTOSAVE", "1000000/m")
 
