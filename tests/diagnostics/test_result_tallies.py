@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Answer, Audience, Response, ResultTally
-from diagnostics.services.results import result_tally_rebuild
+from diagnostics.services.results import result_tally_add, result_tally_rebuild
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
 
 
@@ -149,3 +149,18 @@ def test_the_rebuild_command_counts_every_campaign_again(client, survey, capsys)
     call_command("results_rebuild", questionnaire=questionnaire.pk)
     assert snapshot(campaign) == added
     assert "1 campaigns, 1 tallies." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("before", [0, 4])
+def test_adding_a_submission_is_a_fixed_number_of_statements(client, survey, before):
+    questionnaire, q, campaign = survey
+    for n in range(before):
+        respond(client, campaign, q, likert=str(1 + n % 5), text=f"Idée {n}")
+    respond(client, campaign, q, submit=False)
+    response = Response.objects.get(submitted_at__isnull=True)
+    Response.objects.filter(pk=response.pk).update(submitted_at=timezone.now())
+    with CaptureQueriesContext(connection) as queries:
+        result_tally_add(response=response)
+    # Campaign lock, the response's answers, items and texts, the tally read, the tally written.
+    assert len(queries) == 6
+    assert ResultTally.objects.get(campaign=campaign).responses == before + 1
