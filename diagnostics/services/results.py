@@ -95,8 +95,9 @@ def _latest(texts: list) -> list:
 
 
 def result_tally_add(*, response: Response) -> None:
-    """Add a response just submitted to its tally. Runs inside the submitting transaction: four grouped
-    reads of the response's own answers and one write, whatever the number of responses."""
+    """Add a response just submitted to its tally. Runs inside the submitting transaction: the campaign's
+    lock, three grouped reads of the response's own answers, the tally read and written — six statements
+    whatever the number of responses (locked in tests/diagnostics/test_result_tallies.py)."""
     _lock([response.campaign_id])
     added = _count({"response_id": response.pk}, responses={}).get((response.campaign_id, response.service))
     tally = ResultTally.objects.filter(campaign_id=response.campaign_id, service=response.service).first()
