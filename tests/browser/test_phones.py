@@ -95,7 +95,7 @@ def test_cockpit_and_poster_at_desktop_size(page, live_server, login, screenshot
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/")
     expect(page.get_by_text("Où en est le diagnostic")).to_be_visible()
     assert_accessible()
-    screenshot("desktop-consultant-mission")
+    screenshot("desktop-consultant-mission-in-diagnostic")
     campaign = tenant.public_campaign
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/campagnes/{campaign.pk}/")
     page.get_by_label("Adresses à inviter").fill("anne@example.org; Anne\nanne.example.org; Anne bis")

@@ -143,6 +143,18 @@ def _url(base, demo, role, path):
     return f"{base}{path}" if path.startswith("/") else f"{base}/missions/{demo['mission'].pk}/{path}"
 
 
+def _visit(page, url, name):
+    response = page.goto(url)
+    assert response.ok, f"{name}: {response.status} at {page.url}"
+    check_page(page, name)
+    if name.endswith("-answer"):  # then the questionnaire itself (the second size resumes the response started)
+        start = page.get_by_role("button", name="Commencer le questionnaire")
+        if start.is_visible():
+            start.click()
+        expect(page.get_by_text("Section 1 sur")).to_be_visible()
+        check_page(page, name.replace("-answer", "-fill"))
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_walks_its_main_pages_at_both_sizes(browser, live_server, demo, role):
     problems = []
@@ -150,10 +162,8 @@ def test_each_role_walks_its_main_pages_at_both_sizes(browser, live_server, demo
         page = new_page(browser, size)
         sign_in(page, live_server.url, demo["users"][role], DEMO_PASSWORD)
         for name in ROLES[role]:
-            response = page.goto(_url(live_server.url, demo, role, PAGES[name]))
             try:
-                assert response.ok, f"{size}-{role}-{name}: {response.status} at {page.url}"
-                check_page(page, f"{size}-{role}-{name}")
+                _visit(page, _url(live_server.url, demo, role, PAGES[name]), f"{size}-{role}-{name}")
             except AssertionError as problem:  # every page is walked; all their problems are listed at the end
                 problems.append(str(problem).splitlines()[0])
         page.context.close()
