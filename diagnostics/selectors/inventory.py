@@ -252,14 +252,20 @@ def inventory_section(mission) -> dict:
         for value, label in kinds
     ]
     high = sum(1 for a in found if a.severity == Severity.HIGH)
-    sentences = [
+    inventoried = ngettext("%(systems)s outil inventorié", "%(systems)s outils inventoriés", len(systems)) % {
+        "systems": len(systems)
+    }
+    alerted = (
         ngettext(
-            "%(systems)s outil inventorié, %(alerts)s alertes dont %(high)s de gravité importante.",
-            "%(systems)s outils inventoriés, %(alerts)s alertes dont %(high)s de gravité importante.",
-            len(systems),
+            "%(alerts)s alerte dont %(high)s de gravité importante",
+            "%(alerts)s alertes dont %(high)s de gravité importante",
+            len(found),
         )
-        % {"systems": len(systems), "alerts": len(found), "high": high}
-    ]
+        % {"alerts": len(found), "high": high}
+        if found
+        else _("aucune alerte")
+    )
+    sentences = [_("%(inventoried)s, %(alerted)s.") % {"inventoried": inventoried, "alerted": alerted}]
     if rows:
         top = max(rows, key=lambda r: r["total"])
         sentences.append(_("Alerte la plus fréquente : %(kind)s (%(n)s).") % {"kind": top["kind"], "n": top["total"]})

@@ -100,22 +100,27 @@ def pst_section(mission) -> dict:
     sentences = []
     if counts["tagged"]:
         top = max(themes, key=lambda row: row["actions"])
-        sentences.append(
-            ngettext(
-                "%(tagged)s des %(actions)s actions du PST est étiquetée par thème ; %(top)s actions relèvent "
-                "d'abord du thème « %(theme)s ».",
-                "%(tagged)s des %(actions)s actions du PST sont étiquetées par thème ; %(top)s relèvent "
-                "du thème « %(theme)s », le plus représenté.",
-                counts["tagged"],
-            )
-            % {"tagged": counts["tagged"], "actions": counts["actions"], "top": top["actions"], "theme": top["label"]}
-        )
+        tagged = ngettext(
+            "%(tagged)s des %(actions)s actions du PST est étiquetée par thème",
+            "%(tagged)s des %(actions)s actions du PST sont étiquetées par thème",
+            counts["tagged"],
+        ) % {"tagged": counts["tagged"], "actions": counts["actions"]}
+        leading = ngettext(
+            "%(top)s relève du thème « %(theme)s », le plus représenté",
+            "%(top)s relèvent du thème « %(theme)s », le plus représenté",
+            top["actions"],
+        ) % {"top": top["actions"], "theme": top["label"]}
+        sentences.append(_("%(tagged)s ; %(leading)s.") % {"tagged": tagged, "leading": leading})
         empty = [str(row["label"]) for row in themes if not row["total"]]
         if empty:
             sentences.append(_("Aucun élément du PST ne relève de : %(themes)s.") % {"themes": ", ".join(empty)})
     else:
         sentences.append(
-            _("Le PST compte %(actions)s actions, aucune n'est encore étiquetée par thème.")
+            ngettext(
+                "Le PST compte %(actions)s action, qui n'est pas encore étiquetée par thème.",
+                "Le PST compte %(actions)s actions, aucune n'est encore étiquetée par thème.",
+                counts["actions"],
+            )
             % {"actions": counts["actions"]}
         )
     if objectives:
@@ -222,13 +227,17 @@ def questionnaire_section(mission) -> dict:
     submitted = sum(p["submitted"] for p in participation)
     sentences = []
     if campaigns:
+        # Two counts, two plurals: « 1 réponse reçue pour 3 campagnes », « 26 réponses reçues pour 1 campagne ».
+        received = ngettext("%(responses)s réponse reçue", "%(responses)s réponses reçues", submitted) % {
+            "responses": submitted
+        }
         sentences.append(
             ngettext(
-                "%(responses)s réponses reçues à %(campaigns)s campagne.",
-                "%(responses)s réponses reçues à %(campaigns)s campagnes.",
+                "%(received)s pour %(campaigns)s campagne.",
+                "%(received)s pour %(campaigns)s campagnes.",
                 len(campaigns),
             )
-            % {"responses": submitted, "campaigns": len(campaigns)}
+            % {"received": received, "campaigns": len(campaigns)}
         )
         rated = [p for p in participation if p["rate"] is not None]
         if rated:
@@ -318,8 +327,12 @@ def fieldwork_section(mission, *, may_read_interviews: bool) -> dict:
     if not may_read_interviews:
         progress = replace(progress, not_met=[], planned_members=[])
     workshops = Workshop.objects.filter(mission=mission).aggregate(
-        total=Count("pk", distinct=True), cards=Count("cards", distinct=True)
+        total=Count("pk", distinct=True),
+        card_count=Count("cards", distinct=True),
+        # All the retained challenges, not only the ten best shown below.
+        selected=Count("cards", filter=Q(cards__selected=True), distinct=True),
     )
+    workshops["cards"] = workshops.pop("card_count")  # an alias named "cards" would hide the relation above
     challenges = list(
         ChallengeCard.objects.filter(workshop__mission=mission, selected=True)
         .with_votes()
@@ -328,7 +341,11 @@ def fieldwork_section(mission, *, may_read_interviews: bool) -> dict:
     )
     met = [(label, n) for label, n in progress.people_by_audience if n]
     sentences = [
-        _("%(done)s entretiens réalisés sur un objectif de %(target)s.")
+        ngettext(
+            "%(done)s entretien réalisé sur un objectif de %(target)s.",
+            "%(done)s entretiens réalisés sur un objectif de %(target)s.",
+            progress.done,
+        )
         % {"done": progress.done, "target": progress.target}
     ]
     if progress.planned:
@@ -346,13 +363,17 @@ def fieldwork_section(mission, *, may_read_interviews: bool) -> dict:
             % {"missing": ", ".join(str(label) for label in progress.audiences_missing)}
         )
     if workshops["total"]:
+        produced = ngettext(
+            "%(workshops)s atelier a produit", "%(workshops)s ateliers ont produit", workshops["total"]
+        ) % {"workshops": workshops["total"]}
+        cards = ngettext("%(cards)s carte défi", "%(cards)s cartes défis", workshops["cards"]) % {
+            "cards": workshops["cards"]
+        }
+        retained = ngettext("%(top)s défi a été retenu", "%(top)s défis ont été retenus", workshops["selected"]) % {
+            "top": workshops["selected"]
+        }
         sentences.append(
-            ngettext(
-                "%(workshops)s atelier a produit %(cards)s cartes défis ; %(top)s défis ont été retenus.",
-                "%(workshops)s ateliers ont produit %(cards)s cartes défis ; %(top)s défis ont été retenus.",
-                workshops["total"],
-            )
-            % {"workshops": workshops["total"], "cards": workshops["cards"], "top": len(challenges)}
+            _("%(produced)s %(cards)s ; %(retained)s.") % {"produced": produced, "cards": cards, "retained": retained}
         )
     else:
         sentences.append(_("Aucun atelier d'idéation n'a encore eu lieu."))

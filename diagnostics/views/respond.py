@@ -92,6 +92,21 @@ def _state(question: Question, value) -> dict:
     return state
 
 
+def _posted_state(question: Question, data) -> dict:
+    """What the respondent sent for a question refused with a message: shown again beside the message, so that a
+    duplicate rank or a number out of range is corrected rather than chosen again from scratch."""
+    name = f"q{question.pk}"
+    state = _state(question, None)
+    if question.type == QuestionType.RANKING:
+        for choice in question.choices.all():
+            given = (data.get(f"{name}_c{choice.pk}") or "").strip()
+            if given.isdigit():
+                state["ranks"][choice.pk] = int(given)
+    elif question.type in (QuestionType.SHORT_TEXT, QuestionType.LONG_TEXT, QuestionType.NUMBER):
+        state["value"] = data.get(name, "")
+    return state
+
+
 def section_page_context(request, *, questionnaire, response, values, errors=None, number=None) -> dict:
     sections = list(sections_with_questions(questionnaire))
     count = len(sections)
@@ -111,8 +126,12 @@ def section_page_context(request, *, questionnaire, response, values, errors=Non
         # A condition on a question of this page is re-evaluated in the browser as the answer changes.
         if not visible and not (condition and condition.question_id in same_page):
             continue
-        question.state = _state(question, values.get(question.pk))
         question.error = errors.get(question.pk, "")
+        # A refused answer is not in ``values`` (or is its previous version): the page shows what was sent.
+        refused = question.error and request.method == "POST"
+        question.state = (
+            _posted_state(question, request.POST) if refused else _state(question, values.get(question.pk))
+        )
         question.hidden = not visible
         question.live_condition = bool(condition and condition.question_id in same_page)
         questions.append(question)

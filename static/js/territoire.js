@@ -34,3 +34,27 @@ document.addEventListener("click", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
 });
+
+// A table wider than the screen scrolls inside its box: that box takes the keyboard focus, so that it can be
+// scrolled without a mouse (WCAG 2.1.1). Only boxes that really scroll become a stop of the Tab key.
+const focusScrollBoxes = () => {
+  for (const box of document.querySelectorAll(".table-responsive, .overflow-x-auto")) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (!box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.dataset.scrollFocus = "";
+      }
+    } else if ("scrollFocus" in box.dataset) {
+      box.removeAttribute("tabindex");
+      delete box.dataset.scrollFocus;
+    }
+  }
+};
+focusScrollBoxes();
+window.addEventListener("load", focusScrollBoxes);
+document.addEventListener("htmx:afterSettle", focusScrollBoxes);
+let scrollBoxesFrame = 0;
+window.addEventListener("resize", () => {
+  cancelAnimationFrame(scrollBoxesFrame);
+  scrollBoxesFrame = requestAnimationFrame(focusScrollBoxes);
+});

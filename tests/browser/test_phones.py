@@ -1,8 +1,8 @@
 """Phones (390 × 844): no public journey and no main staff or Collège page scrolls sideways.
 
-The assertion reads ``document.documentElement.scrollWidth``, not ``window.innerWidth``: with ``is_mobile``,
-Chromium widens the layout viewport to the content and the overflow would hide. Each page is also checked
-with axe-core and photographed (test-results/screens/phone-*.png).
+Each page goes through ``tests.browser.pages.check_page`` (sideways scroll read from
+``document.documentElement.scrollWidth``, fields out of their card, axe-core) and is photographed
+(test-results/screens/phone-*.png). test_roles.py walks every role's main pages at both sizes.
 """
 
 import datetime as dt
@@ -12,17 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from diagnostics.models import Audience
-from tests.browser.conftest import AXE_SOURCE, SCREENSHOTS
+from tests.browser.pages import check_page, new_page, sign_in
 from tests.conftest import make_tenant
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
 from tests.diagnostics.factories_fieldwork import InterviewFactory, SystemFactory, WorkshopFactory
 from tests.diagnostics.factories_findings import FindingFactory
-
-PHONE = {"width": 390, "height": 844}
-STICKING_OUT = """() => [...document.querySelectorAll('.card input, .card select, .card textarea')]
-  .filter((field) => field.offsetParent !== null && field.type !== 'hidden' && !field.closest('.visually-hidden'))
-  .filter((field) => field.getBoundingClientRect().right > field.closest('.card').getBoundingClientRect().right + 0.5)
-  .map((field) => field.name || field.id)"""
 
 
 @pytest.fixture
@@ -49,76 +43,51 @@ def tenant(transactional_db):
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-BE")
-    page = context.new_page()
+    page = new_page(browser, "phone")
     yield page
-    context.close()
-
-
-def _check(page, name):
-    """No sideways scroll, no serious accessibility problem, and a screenshot to look at."""
-    page.wait_for_load_state()
-    width = page.evaluate("document.documentElement.scrollWidth")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"phone-{name}.png"), full_page=True)
-    assert width <= PHONE["width"], f"{name}: the page is {width} px wide on a {PHONE['width']} px phone"
-    # A field wider than its card does not widen the page but still sticks out of the card ("Précisez…").
-    outside = page.evaluate(STICKING_OUT)
-    assert not outside, f"{name}: fields stick out of their card: {outside}"
-    page.evaluate(AXE_SOURCE)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [f"{v['id']}: {v['help']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{name}: {serious}"
-
-
-def _login(page, live_server, user):
-    page.goto(f"{live_server.url}/compte/connexion/")
-    page.get_by_label("Nom d’utilisateur").fill(user.username)
-    page.get_by_label("Mot de passe").fill("motdepasse-de-test")
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
+    page.context.close()
 
 
 def test_citizen_journeys_fit_a_phone(phone, live_server, tenant):
     phone.goto(f"{live_server.url}/p/{tenant.public_campaign.public_token}/")
-    _check(phone, "public-start")
+    check_page(phone, "phone-public-start")
     phone.get_by_role("button", name="Commencer le questionnaire").click()
     expect(phone.get_by_placeholder("Précisez…").first).to_be_visible()
-    _check(phone, "public-fill")
+    check_page(phone, "phone-public-fill")
     phone.goto(f"{live_server.url}/atelier/{tenant.workshop.public_token}/")
-    _check(phone, "workshop")
+    check_page(phone, "phone-workshop")
     phone.goto(f"{live_server.url}/atelier/lien-perime/")
     expect(phone.get_by_text("Ce lien ne mène à rien")).to_be_visible()
-    _check(phone, "dead-link")
+    check_page(phone, "phone-dead-link")
 
 
 def test_staff_pages_fit_a_phone(phone, live_server, tenant):
-    _login(phone, live_server, tenant.staff)
-    _check(phone, "staff-dashboard")
+    sign_in(phone, live_server.url, tenant.staff)
+    check_page(phone, "phone-staff-dashboard")
     phone.get_by_role(
         "link", name="Questionnaire « Enquête auprès du personnel communal » à remplir", exact=False
     ).click()
     phone.get_by_role("button", name="Commencer le questionnaire").click()
     expect(phone.get_by_placeholder("Précisez…").first).to_be_visible()
-    _check(phone, "staff-fill")
+    check_page(phone, "phone-staff-fill")
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/")
-    _check(phone, "staff-mission")
+    check_page(phone, "phone-staff-mission")
 
 
 def test_college_and_consultant_pages_fit_a_phone(phone, live_server, tenant):
-    _login(phone, live_server, tenant.college)
-    _check(phone, "college-dashboard")
+    sign_in(phone, live_server.url, tenant.college)
+    check_page(phone, "phone-college-dashboard")
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/")
-    _check(phone, "college-mission")
+    check_page(phone, "phone-college-mission")
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/synthese/")
-    _check(phone, "college-synthesis")
+    check_page(phone, "phone-college-synthesis")
     phone.context.clear_cookies()
-    _login(phone, live_server, tenant.consultant)
+    sign_in(phone, live_server.url, tenant.consultant)
     expect(phone.get_by_text("1 entretien passé encore « Planifié »")).to_be_visible()
-    _check(phone, "consultant-dashboard")
+    check_page(phone, "phone-consultant-dashboard")
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/")
     expect(phone.get_by_text("encore « Planifié »")).to_be_visible()
-    _check(phone, "consultant-mission")
+    check_page(phone, "phone-consultant-mission")
 
 
 def test_cockpit_and_poster_at_desktop_size(page, live_server, login, screenshot, assert_accessible, tenant):
@@ -126,7 +95,7 @@ def test_cockpit_and_poster_at_desktop_size(page, live_server, login, screenshot
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/")
     expect(page.get_by_text("Où en est le diagnostic")).to_be_visible()
     assert_accessible()
-    screenshot("desktop-consultant-mission")
+    screenshot("desktop-consultant-mission-in-diagnostic")
     campaign = tenant.public_campaign
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/campagnes/{campaign.pk}/")
     page.get_by_label("Adresses à inviter").fill("anne@example.org; Anne\nanne.example.org; Anne bis")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from diagnostics.models import Response
 from territoire.models import Membership
 from tests.diagnostics.factories import CampaignFactory, QuestionnaireFactory
-from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory
+from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory, SystemFactory
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +68,29 @@ def test_responses_are_counted_with_their_campaigns(client, tenant_a):
     Response.objects.all().exclude(pk=Response.objects.first().pk).delete()
     text = _text(client.get(reverse("diagnostics:index", args=[tenant_a.mission.pk])).content.decode())
     assert "1 réponse reçue pour 3 campagnes" in text
+
+
+def test_the_synthesis_counts_each_thing_with_its_own_plural(client, tenant_a):
+    questionnaire = QuestionnaireFactory(mission=tenant_a.mission)
+    campaign = CampaignFactory(questionnaire=questionnaire)
+    Response.objects.create(campaign=campaign, submitted_at=timezone.now())
+    InterviewFactory(mission=tenant_a.mission, done=True)
+    SystemFactory(commune=tenant_a.commune)
+    client.force_login(tenant_a.consultant)
+    url = reverse("diagnostics:synthesis", args=[tenant_a.mission.pk])
+    text = _text(client.get(url).content.decode())
+    assert "1 réponse reçue pour 1 campagne." in text
+    assert "1 entretien réalisé sur un objectif de" in text
+    assert "1 outil inventorié, " in text
+    for _ in range(2):
+        extra = CampaignFactory(questionnaire=questionnaire)
+        for _ in range(12):
+            Response.objects.create(campaign=extra, submitted_at=timezone.now())
+    InterviewFactory(mission=tenant_a.mission, done=True)
+    text = _text(client.get(url).content.decode())
+    assert "25 réponses reçues pour 3 campagnes." in text
+    assert "2 entretiens réalisés sur un objectif de" in text
+    assert "(s)" not in text
 
 
 def test_interviews_past_their_date_still_planned_are_flagged(client, tenant_a):

@@ -1,5 +1,6 @@
 """Filling a questionnaire through a personal or public link: autosave, resume, submit, bad input."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -329,3 +330,35 @@ def test_tampered_section_field_is_clamped_not_an_error(client, setup, section):
     campaign, invitation, q = setup
     result = client.post(reverse("respond:fill", args=[invitation.token]), {"section": section, "go": "prev"})
     assert result.status_code in (200, 302)
+
+
+@pytest.mark.parametrize("started", [False, True], ids=["first-page", "saved-before"])
+def test_a_duplicate_rank_is_refused_beside_the_ranks_the_respondent_chose(client, setup, started):
+    campaign, invitation, q = setup
+    token = invitation.token
+    url = reverse("respond:fill", args=[token])
+    first, second, third = q["ranking"].choices.all()
+    name = f"q{q['ranking'].pk}"
+    if started:  # an earlier ranking is saved: the page shows the new choice, not the saved one
+        autosave(client, token, q["ranking"], {f"{name}_c{first.pk}": "1", f"{name}_c{second.pk}": "2"})
+    page = client.post(
+        url,
+        {
+            "section": str(q["ranking"].section.position),
+            "go": "next",
+            f"{name}_c{first.pk}": "2",
+            f"{name}_c{second.pk}": "2",
+            f"{name}_c{third.pk}": "1",
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Chaque rang ne peut être donné qu&#x27;une fois." in html
+    selected = {choice.pk: _selected_option(html, f"{name}_c{choice.pk}") for choice in (first, second, third)}
+    assert selected == {first.pk: "2", second.pk: "2", third.pk: "1"}
+
+
+def _selected_option(html, select_name):
+    """The value of the option marked ``selected`` in the <select name=select_name> of ``html``."""
+    block = re.search(rf'name="{select_name}".*?</select>', html, re.S).group(0)
+    return re.search(r'<option value="(\d*)"\s+selected', block).group(1)

@@ -83,12 +83,12 @@ def test_the_synthesis_reads_section_by_section(client, tenant_a, settings):
     # Generated, factual sentences.
     assert "6 des 6 actions du PST sont étiquetées par thème ; 4 relèvent du thème « Mobilité »" in html
     assert "3 objectifs du PST appellent un projet numérique selon les constats." in html
-    assert "6 réponses reçues à 2 campagnes." in html
+    assert "6 réponses reçues pour 2 campagnes." in html
     assert "Taux de réponse : Collège communal 60 %, Personnel administratif 60 %." in html
     assert "Maturité moyenne la plus basse : Technologie (25/100) ; la plus haute : Institutions (75/100)." in html
     assert "Publics pas encore rencontrés : Société civile." in html
     assert "3 entretiens réalisés sur un objectif de 10" in html
-    assert "5 défis ont été retenus" in html
+    assert "cartes défis ; 5 défis ont été retenus." in html
     assert "4 outils inventoriés, 4 alertes dont 1 de gravité importante." in html
     assert "Doublon d&#x27;outils" in html
     assert "4 constats ouverts, dont 2 d&#x27;importance forte ou critique." in html
