@@ -98,14 +98,15 @@ def finding_detail(request, mission_id, finding_id):
         pk=finding_id,
     )
     mission = finding.mission
-    may_cite = access.can_manage_mission(request.user, mission) and not finding.is_merged
+    may_manage = access.can_manage_mission(request.user, mission)
+    may_cite = may_manage and not finding.is_merged
     return render(
         request,
         "diagnostics/findings/detail.html",
         {
             "mission": mission,
             "finding": finding,
-            "may_manage": access.can_manage_mission(request.user, mission),
+            "may_manage": may_manage,
             "source_form": SourceForm(mission=mission) if may_cite else None,
             # Without JavaScript the PST search is a plain GET of this page.
             **(_pst_search(finding, request.GET.get("q", "")) if may_cite else {}),
@@ -114,6 +115,7 @@ def finding_detail(request, mission_id, finding_id):
 
 
 def _pst_search(finding, query: str) -> dict:
+    """The PST nodes matching ``query`` for the source picker, and those the finding already cites."""
     nodes, total = selectors.search(finding.mission.commune, query[:100])
     cited = (
         set(finding.sources.filter(kind=SourceKind.PST_NODE).values_list("pst_node_id", flat=True)) if nodes else ()

@@ -298,7 +298,7 @@ def pst_node_tags_inline(request, mission_id, node_id):
         if not request.htmx:
             return redirect(reverse("territoire:pst-node", args=[mission.pk, node.pk]) + "#node-tags")
         if request.GET.get("fermer"):
-            return render(request, "territoire/pst_tree_tags.html#control", {**context, "focus": True})
+            return render(request, "territoire/pst_tree_tags.html#control", context)
         form = _tag_form(list(node.tags.all()), auto_id=f"tag-{node.pk}-%s")
         return render(request, "territoire/pst_tree_tags.html#editor", {**context, "tag_form": form})
     form = TagForm(request.POST, auto_id=f"tag-{node.pk}-%s")
@@ -316,7 +316,7 @@ def pst_node_tags_inline(request, mission_id, node_id):
     return render(
         request,
         "territoire/pst_tree_tags.html#saved",
-        {**context, "tags": list(node.tags.all()), "saved": True, "focus": True},
+        {**context, "tags": list(node.tags.all())},
     )
 
 
