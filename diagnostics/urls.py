@@ -107,6 +107,7 @@ urlpatterns += [
     path(FD + "modifier/", findings.finding_edit, name="finding-edit"),
     path(FD + "historique/", findings.finding_history, name="finding-history"),
     path(FD + "sources/", findings.finding_source_add, name="finding-source-add"),
+    path(FD + "sources/pst/", findings.finding_pst_search, name="finding-pst-search"),
     path(FD + "sources/<int:source_id>/retirer/", findings.finding_source_remove, name="finding-source-remove"),
     path(WS + "constats/", findings.findings_from_workshop, name="findings-from-workshop"),
     path(WS + "cartes/<int:card_id>/constat/", findings.finding_from_card, name="finding-from-card"),

@@ -47,6 +47,11 @@ territoire_patterns = [
     path(
         "missions/<int:mission_id>/pst/elements/<int:node_id>/themes/", pst_views.pst_node_tags, name="pst-node-tags"
     ),
+    path(
+        "missions/<int:mission_id>/pst/elements/<int:node_id>/themes/arbre/",
+        pst_views.pst_node_tags_inline,
+        name="pst-node-tags-inline",
+    ),
     path("exports/<int:job_id>/", export_views.export_job, name="export-job"),
     path("exports/<int:job_id>/fichier/", export_views.export_job_download, name="export-job-download"),
     path("exports/<int:job_id>/relancer/", export_views.export_job_retry, name="export-job-retry"),

@@ -1,7 +1,8 @@
 """Forms of the findings: the finding itself, a source to cite, a merge. Validation only.
 
 A source travels as one string ``<kind>:<ref>`` (``card:12``, ``alert:duplicate:finance``): the
-"create a finding from this" buttons put it in the URL, the source picker in its options. It is read
+"create a finding from this" buttons put it in the URL, the source picker in its options and its PST
+search results. It is read
 back only among the mission's own objects, so a reference of another commune is refused here; the
 service checks again.
 """
@@ -102,7 +103,11 @@ class FindingForm(forms.ModelForm):
 
 
 def source_choices(mission) -> list:
-    """Grouped options of the source picker (the mission's questions, interviews, cards; alerts; PST)."""
+    """Grouped options of the source picker: the mission's questions, interviews, cards and the inventory alerts.
+
+    PST nodes are not listed (a PST has thousands): the picker searches them (``selectors.search``); the
+    form still accepts ``pst_node:<id>`` of the commune's PST.
+    """
     sets = source_querysets(mission)
     groups = [("", _("Choisir une source…"))]
     scored = sets[SourceKind.QUESTION].order_by("questionnaire", "section__position", "position")
@@ -127,12 +132,6 @@ def source_choices(mission) -> list:
     )
     groups.append(
         (_("Alertes de l'inventaire"), [(f"alert:{a.key}", a.message) for a in inventory_alerts(mission.commune)])
-    )
-    groups.append(
-        (
-            _("PST"),
-            [(f"pst_node:{n.pk}", str(n)) for n in sets[SourceKind.PST_NODE].order_by("pst", "position")],
-        )
     )
     return [g for g in groups if not isinstance(g[1], list) or g[1]]
 

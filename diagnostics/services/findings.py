@@ -9,7 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -230,14 +230,26 @@ def findings_from_workshop(*, workshop, by) -> tuple[int, int]:
     return created, kept
 
 
-@transaction.atomic
-def finding_merge(*, findings, keep, by) -> Finding:
-    """Merge ``findings`` into ``keep``: sources and PST links move to it, the others are marked merged.
+@dataclass
+class MergePlan:
+    """What merging ``others`` into ``keep`` does, shown before it is done and then done exactly so.
 
-    Nothing is deleted; a source the kept finding already cites is dropped from the merged one only
-    (the unique constraints forbid the duplicate), so every citation survives once.
+    ``moving`` and ``dropped`` map each merged finding to its sources that move to the kept one and to
+    those the kept one already cites (left behind, never duplicated); ``objectives`` are the PST
+    objectives the kept finding gains; ``importance`` is the kept finding's importance afterwards.
     """
-    findings = list(Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]).order_by("pk"))
+
+    keep: Finding
+    others: list[Finding]
+    moving: dict[int, list[FindingSource]]
+    dropped: dict[int, list[FindingSource]]
+    objectives: list[PSTNode]
+    importance: int
+
+
+def merge_plan(*, findings, keep) -> MergePlan:
+    """Check the selection and say what merging it into ``keep`` moves (the same rules as ``finding_merge``)."""
+    findings = list(findings)
     if keep.pk not in {f.pk for f in findings}:
         raise ValidationError(_("Le constat à garder doit faire partie de la sélection."))
     if len(findings) < 2:
@@ -248,26 +260,53 @@ def finding_merge(*, findings, keep, by) -> Finding:
         raise ValidationError(_("Un des constats choisis a déjà été fusionné."))
     keep = next(f for f in findings if f.pk == keep.pk)
     others = [f for f in findings if f.pk != keep.pk]
-    for finding in findings:
-        finding._history_user = by
-    cited = {s.identity for s in keep.sources.all()}
-    for source in FindingSource.objects.filter(finding__in=others).order_by("pk"):
-        if source.identity in cited:
+    sources = FindingSource.objects.filter(finding__in=findings).order_by("pk")
+    cited = {s.identity for s in sources if s.finding_id == keep.pk}
+    moving, dropped = {f.pk: [] for f in others}, {f.pk: [] for f in others}
+    for source in sources:
+        if source.finding_id == keep.pk:
             continue
+        (dropped if source.identity in cited else moving)[source.finding_id].append(source)
         cited.add(source.identity)
-        source.finding = keep
-        source._history_user = by
-        try:
-            with transaction.atomic():
-                source.save(update_fields=["finding"])
-        except IntegrityError:  # pragma: no cover - identities are checked above
-            continue
-    keep.objectives.add(*PSTNode.objects.filter(findings__in=others).distinct())
+    kept_objectives = set(keep.objectives.values_list("pk", flat=True))
+    objectives = [
+        node
+        for node in PSTNode.objects.filter(findings__in=others).distinct().order_by("pst", "position")
+        if node.pk not in kept_objectives
+    ]
+    return MergePlan(
+        keep=keep,
+        others=others,
+        moving=moving,
+        dropped=dropped,
+        objectives=objectives,
+        importance=max(f.importance for f in findings),
+    )
+
+
+@transaction.atomic
+def finding_merge(*, findings, keep, by) -> Finding:
+    """Merge ``findings`` into ``keep``: sources and PST links move to it, the others are marked merged.
+
+    Nothing is deleted; a source the kept finding already cites is dropped from the merged one only
+    (the unique constraints forbid the duplicate), so every citation survives once.
+    """
+    locked = Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]).order_by("pk")
+    plan = merge_plan(findings=locked, keep=keep)
+    keep, others = plan.keep, plan.others
+    keep._history_user = by
+    for moving in plan.moving.values():
+        for source in moving:
+            source.finding = keep
+            source._history_user = by
+            source.save(update_fields=["finding"])
+    keep.objectives.add(*plan.objectives)
     for other in others:
         other.objectives.clear()
-    keep.importance = max(f.importance for f in findings)
+    keep.importance = plan.importance
     keep.save(update_fields=["importance", "updated_at"])
     for other in others:
+        other._history_user = by
         other.status = Finding.Status.MERGED
         other.merged_into = keep
         other.save(update_fields=["status", "merged_into", "updated_at"])

@@ -4,18 +4,21 @@ Every member of the commune reads them; only consultants write (``can_manage_mis
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from diagnostics.forms.findings import FindingFilter, FindingForm, MergeForm, SourceForm, parse_source
-from diagnostics.models import ChallengeCard, Finding, FindingSource, Interview, SourceKind, Workshop
+from diagnostics.models import ChallengeCard, Finding, FindingSource, Importance, Interview, SourceKind, Workshop
 from diagnostics.services import findings as services
 from territoire import access, history
 from territoire.models import PSTNode, SmartTheme
+from territoire.pst import selectors
 
 
 def _mission(request, mission_id, perm=access.can_view):
@@ -31,12 +34,13 @@ def _finding(request, mission_id, finding_id, perm=access.can_manage_mission) ->
     )
 
 
+SOURCE_RELATED = ("question__questionnaire", "card__workshop", "pst_node", "interview")
+
+
 def _sources_prefetch():
     return Prefetch(
         "sources",
-        queryset=FindingSource.objects.select_related(
-            "question__questionnaire", "card__workshop", "pst_node", "interview"
-        ).prefetch_related("interview__interviewees"),
+        queryset=FindingSource.objects.select_related(*SOURCE_RELATED).prefetch_related("interview__interviewees"),
     )
 
 
@@ -95,6 +99,7 @@ def finding_detail(request, mission_id, finding_id):
     )
     mission = finding.mission
     may_manage = access.can_manage_mission(request.user, mission)
+    may_cite = may_manage and not finding.is_merged
     return render(
         request,
         "diagnostics/findings/detail.html",
@@ -102,9 +107,30 @@ def finding_detail(request, mission_id, finding_id):
             "mission": mission,
             "finding": finding,
             "may_manage": may_manage,
-            "source_form": SourceForm(mission=mission) if may_manage and not finding.is_merged else None,
+            "source_form": SourceForm(mission=mission) if may_cite else None,
+            # Without JavaScript the PST search is a plain GET of this page.
+            **(_pst_search(finding, request.GET.get("q", "")) if may_cite else {}),
         },
     )
+
+
+def _pst_search(finding, query: str) -> dict:
+    """The PST nodes matching ``query`` for the source picker, and those the finding already cites."""
+    nodes, total = selectors.search(finding.mission.commune, query[:100])
+    cited = (
+        set(finding.sources.filter(kind=SourceKind.PST_NODE).values_list("pst_node_id", flat=True)) if nodes else ()
+    )
+    return {"pst_query": query, "pst_nodes": nodes, "pst_more": total - len(nodes), "pst_cited": cited}
+
+
+def finding_pst_search(request, mission_id, finding_id):
+    """The source picker's PST search (htmx, as the consultant types): the matching nodes of the commune's PST,
+    each with its « Citer » button."""
+    finding = _finding(request, mission_id, finding_id)
+    if finding.is_merged:
+        raise PermissionDenied
+    context = {"mission": finding.mission, "finding": finding, **_pst_search(finding, request.GET.get("q", ""))}
+    return render(request, "diagnostics/findings/detail.html#pst-results", context)
 
 
 def _history_subject(record) -> str:
@@ -232,33 +258,71 @@ def finding_source_remove(request, mission_id, finding_id, source_id):
     return redirect("diagnostics:finding-detail", mission_id=mission_id, finding_id=finding.pk)
 
 
-@require_POST
-def finding_merge(request, mission_id):
-    mission = _mission(request, mission_id, access.can_manage_mission)
-    form = MergeForm(request.POST, mission=mission)
+def _merge_plan(request, mission, data):
+    """The plan of the merge the form asks for, or None after saying why (messages)."""
+    form = MergeForm(data, mission=mission)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-        return redirect("diagnostics:finding-list", mission_id=mission.pk)
+        return None
     try:
-        keep = services.finding_merge(
-            findings=form.cleaned_data["findings"], keep=form.cleaned_data["keep"], by=request.user
-        )
+        return services.merge_plan(findings=form.cleaned_data["findings"], keep=form.cleaned_data["keep"])
     except ValidationError as error:
         _refuse(request, error)
+        return None
+
+
+def finding_merge(request, mission_id):
+    """GET: what the merge will move, to confirm; POST (from that page only): merge.
+
+    A POST without the confirmation field (an old list page, a forged form) is sent back to the
+    confirmation page with the same choice: nothing is merged unseen.
+    """
+    mission = _mission(request, mission_id, access.can_manage_mission)
+    data = request.POST if request.method == "POST" else request.GET
+    plan = _merge_plan(request, mission, data)
+    if plan is None:
         return redirect("diagnostics:finding-list", mission_id=mission.pk)
-    count = len(form.cleaned_data["findings"]) - 1
-    messages.success(
-        request,
-        ngettext(
-            "%(count)s constat a été fusionné dans « %(keep)s ».",
-            "%(count)s constats ont été fusionnés dans « %(keep)s ».",
-            count,
+    query = urlencode({"findings": [f.pk for f in [plan.keep, *plan.others]], "keep": plan.keep.pk}, doseq=True)
+    if request.method == "POST" and request.POST.get("confirm") != "1":
+        return redirect(f"{reverse('diagnostics:finding-merge', args=[mission.pk])}?{query}")
+    if request.method == "POST":
+        keep = services.finding_merge(findings=[plan.keep, *plan.others], keep=plan.keep, by=request.user)
+        count = len(plan.others)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s constat a été fusionné dans « %(keep)s ».",
+                "%(count)s constats ont été fusionnés dans « %(keep)s ».",
+                count,
+            )
+            % {"count": count, "keep": keep.statement},
         )
-        % {"count": count, "keep": keep.statement},
+        return redirect("diagnostics:finding-detail", mission_id=mission.pk, finding_id=keep.pk)
+    sources = {
+        s.pk: s
+        for s in FindingSource.objects.filter(finding__in=plan.others)
+        .select_related(*SOURCE_RELATED)
+        .prefetch_related("interview__interviewees")
+    }
+    return render(
+        request,
+        "diagnostics/findings/merge.html",
+        {
+            "mission": mission,
+            "plan": plan,
+            "importance_after": Importance(plan.importance).label,
+            "merged": [
+                (
+                    other,
+                    [sources[s.pk] for s in plan.moving[other.pk]],
+                    [sources[s.pk] for s in plan.dropped[other.pk]],
+                )
+                for other in plan.others
+            ],
+        },
     )
-    return redirect("diagnostics:finding-detail", mission_id=mission.pk, finding_id=keep.pk)
 
 
 def _workshop(request, mission_id, workshop_id) -> Workshop:

@@ -119,3 +119,30 @@ def theme_counts(pst) -> list[dict]:
                 {"kind": kind, "value": value, "label": label, **{k: row[k] for k in ("total", "os", "oo", "actions")}}
             )
     return result
+
+
+SEARCH_LIMIT = 20
+
+
+def search(commune, q: str, *, limit: int = SEARCH_LIMIT) -> tuple[list[PSTNode], int]:
+    """The commune's PST nodes whose code or title contains ``q``, accents, case and spaces ignored
+    (« mobilite » finds « Mobilité douce », « oo12 » finds « OO 1.2 »): the first ``limit`` in tree order,
+    those whose code starts with ``q`` first, and how many match in all.
+
+    Two queries whatever the size of the PST: the codes and titles (matched here, where accents can be
+    dropped on any database), then the nodes shown with their PST.
+    """
+    words = normalize(q)
+    if not words:
+        return [], 0
+    rows = PSTNode.objects.for_commune(commune).order_by("pst", "position").values_list("pk", "code", "title")
+    by_code, by_title = [], []
+    for pk, code, title in rows:
+        code = normalize(code)
+        if code.startswith(words):
+            by_code.append(pk)
+        elif words in code or words in normalize(title):
+            by_title.append(pk)
+    shown = (by_code + by_title)[:limit]
+    nodes = PSTNode.objects.filter(pk__in=shown).select_related("pst").in_bulk()
+    return [nodes[pk] for pk in shown], len(by_code) + len(by_title)

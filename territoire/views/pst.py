@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
@@ -230,12 +231,7 @@ def pst_node(request, mission_id, node_id):
     previous = siblings.filter(position__lt=node.position).order_by("-position").first()
     following = siblings.filter(position__gt=node.position).order_by("position").first()
     tags = list(node.tags.all())
-    form = TagForm(
-        initial={
-            "themes": [t.value for t in tags if t.kind == PSTNodeTag.Kind.THEME],
-            "dimensions": [t.value for t in tags if t.kind == PSTNodeTag.Kind.DIMENSION],
-        }
-    )
+    form = _tag_form(tags)
     return render(
         request,
         "territoire/pst_node.html",
@@ -251,6 +247,17 @@ def pst_node(request, mission_id, node_id):
             "plans": [link.name for link in node.links.all() if link.kind == PSTNodeLink.Kind.PLAN],
             "partners": [link.name for link in node.links.all() if link.kind == PSTNodeLink.Kind.PARTNER],
         },
+    )
+
+
+def _tag_form(tags, **kwargs) -> TagForm:
+    """The themes form of a node, ticked as its ``tags`` are."""
+    return TagForm(
+        initial={
+            "themes": [t.value for t in tags if t.kind == PSTNodeTag.Kind.THEME],
+            "dimensions": [t.value for t in tags if t.kind == PSTNodeTag.Kind.DIMENSION],
+        },
+        **kwargs,
     )
 
 
@@ -278,6 +285,39 @@ def pst_node_tags(request, mission_id, node_id):
     else:
         messages.error(request, _("Ces thèmes n'existent pas."))
     return redirect("territoire:pst-node", mission.pk, node.pk)
+
+
+def pst_node_tags_inline(request, mission_id, node_id):
+    """Tagging from the tree (htmx): GET opens the node's themes in its row, POST saves them and gives back the
+    row's badges (out of band) and its closed control. Consultants only, as on the node's page, whose form
+    stays the way without JavaScript."""
+    mission = access.load_mission(request.user, mission_id)
+    node = _load_node(request, mission, node_id, perm=access.can_manage_mission)
+    context = {"mission": mission, "node": node}
+    if request.method != "POST":
+        if not request.htmx:
+            return redirect(reverse("territoire:pst-node", args=[mission.pk, node.pk]) + "#node-tags")
+        if request.GET.get("fermer"):
+            return render(request, "territoire/pst_tree_tags.html#control", context)
+        form = _tag_form(list(node.tags.all()), auto_id=f"tag-{node.pk}-%s")
+        return render(request, "territoire/pst_tree_tags.html#editor", {**context, "tag_form": form})
+    form = TagForm(request.POST, auto_id=f"tag-{node.pk}-%s")
+    if not form.is_valid():
+        if request.htmx:
+            return render(request, "territoire/pst_tree_tags.html#editor", {**context, "tag_form": form})
+        messages.error(request, _("Ces thèmes n'existent pas."))
+        return redirect("territoire:pst-detail", mission.pk, node.pst_id)
+    services.pst_node_set_tags(
+        node=node, themes=form.cleaned_data["themes"], dimensions=form.cleaned_data["dimensions"], by=request.user
+    )
+    if not request.htmx:
+        messages.success(request, _("Les thèmes sont enregistrés."))
+        return redirect("territoire:pst-detail", mission.pk, node.pst_id)
+    return render(
+        request,
+        "territoire/pst_tree_tags.html#saved",
+        {**context, "tags": list(node.tags.all())},
+    )
 
 
 EXPORT_KINDS = {"csv": ExportKind.PST_CSV, "xlsx": ExportKind.PST_XLSX, "xml": ExportKind.PST_XML}

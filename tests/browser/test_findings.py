@@ -93,6 +93,17 @@ def test_workshop_top5_to_findings_merge_and_synthesis(page, live_server, login,
     assert_accessible()
     screenshot("findings-detail")
 
+    # The source picker searches the PST as one types (accents ignored) and cites the node found.
+    page.get_by_label("Citer un élément du PST").press_sequentially("objectif 2", delay=30)
+    cite = page.get_by_role("button", name="Citer OO.1.2 Objectif 2")
+    expect(cite).to_be_visible()
+    expect(page.get_by_role("button", name="Citer OO.1.1 Objectif 1")).to_have_count(0)
+    assert_accessible()
+    screenshot("findings-source-search")
+    cite.click()
+    expect(page.get_by_text("La source est ajoutée au constat.")).to_be_visible()
+    expect(page.get_by_role("region", name="Sources")).to_contain_text("Objectif 2")
+
     # 3. The list groups by theme; two duplicates are merged.
     page.get_by_role("link", name="Constats", exact=True).first.click()
     expect(page.get_by_role("heading", name="Constats (besoins)")).to_be_visible()
@@ -105,6 +116,14 @@ def test_workshop_top5_to_findings_merge_and_synthesis(page, live_server, login,
     assert_accessible()
     screenshot("findings-list")
     page.get_by_role("button", name="Fusionner les constats cochés").click()
+    # Nothing is merged before the confirmation page has shown what moves.
+    expect(page.get_by_role("heading", name="Fusionner des constats")).to_be_visible()
+    expect(page.get_by_role("region", name="Constat gardé")).to_contain_text(first.statement)
+    expect(page.get_by_role("region", name="Constats fusionnés dans celui-ci")).to_contain_text(second.statement)
+    assert Finding.objects.filter(status="merged").count() == 0
+    assert_accessible()
+    screenshot("findings-merge-confirm")
+    page.get_by_role("button", name="Confirmer la fusion").click()
     expect(page.get_by_text("1 constat a été fusionné")).to_be_visible()
     second.refresh_from_db()
     assert second.merged_into_id == first.pk

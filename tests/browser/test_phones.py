@@ -129,3 +129,21 @@ def test_question_editor_follows_the_chosen_type(page, live_server, login, scree
     expect(page.get_by_label("Minimum")).to_be_visible()
     expect(page.get_by_label("Choix (un par ligne)")).to_be_hidden()
     screenshot("question-editor-number")
+
+
+def test_pst_tree_tagging_and_the_source_search_fit_a_phone(phone, live_server, tenant):
+    from tests.territoire.factories import pst_tree
+
+    pst, *_ = pst_tree(tenant.commune, actions_per_oo=3)
+    finding = FindingFactory(mission=tenant.mission)
+    _login(phone, live_server, tenant.consultant)
+    phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/{pst.pk}/")
+    phone.get_by_role("button", name="Tout déplier").click()
+    _check(phone, "consultant-pst-tree")
+    phone.get_by_role("link", name="Thèmes de A.1.1.1", exact=True).click()
+    expect(phone.get_by_role("form", name="Thèmes de A.1.1.1")).to_be_visible()
+    _check(phone, "consultant-pst-tree-tagging")
+    phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/constats/{finding.pk}/")
+    phone.get_by_label("Citer un élément du PST").fill("action 1")
+    expect(phone.get_by_role("button", name="Citer A.1.1.1 Action 1.1")).to_be_visible()
+    _check(phone, "consultant-finding-pst-search")

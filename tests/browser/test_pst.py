@@ -13,7 +13,7 @@ def tenant(transactional_db):
     return make_tenant("Val-d'Ourthe")
 
 
-def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, screenshot, tenant):
+def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, screenshot, assert_accessible, tenant):
     login(tenant.consultant)
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/")
     expect(page.get_by_role("heading", name="Programme stratégique transversal")).to_be_visible()
@@ -48,6 +48,27 @@ def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, s
     themes = page.get_by_role("region", name="Éléments par thème")
     expect(themes.get_by_text("Mobilité")).to_be_visible()
     screenshot("pst-tree-tagged")
+
+    # Tagging from the tree: the objective's control opens its themes in place, saving updates its badges.
+    page.get_by_role("button", name="Tout déplier").click()
+    page.get_by_role("link", name="Thèmes de OO.1.1", exact=True).click()
+    editor = page.get_by_role("form", name="Thèmes de OO.1.1")
+    expect(editor).to_be_visible()
+    editor.get_by_label("Énergie").check()
+    editor.get_by_label("Gouvernance").check()
+    assert_accessible()
+    screenshot("pst-tree-tag-editor")
+    editor.get_by_role("button", name="Enregistrer").click()
+    expect(editor).to_be_hidden()
+    badges = page.locator("summary").filter(has_text="OO.1.1").locator(".pst-tags")
+    expect(badges).to_contain_text("Énergie")
+    expect(badges).to_contain_text("Gouvernance")
+    expect(page.get_by_role("link", name="Thèmes de OO.1.1", exact=True)).to_be_focused()
+    assert_accessible()
+    screenshot("pst-tree-tagged-inline")
+    page.reload()
+    page.get_by_role("button", name="Tout déplier").click()
+    expect(page.locator("summary").filter(has_text="OO.1.1").locator(".pst-tags")).to_contain_text("Énergie")
 
 
 def test_college_reads_the_pst_without_import_or_tagging(page, live_server, login, screenshot, tenant):

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+import factory
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -20,7 +21,7 @@ from tests.diagnostics.factories_fieldwork import (
     WorkshopFactory,
 )
 from tests.diagnostics.factories_findings import CardSourceFactory, FindingFactory, InterviewSourceFactory
-from tests.territoire.factories import pst_tree
+from tests.territoire.factories import PSTFactory, PSTNodeFactory, pst_tree
 
 pytestmark = pytest.mark.django_db
 
@@ -181,8 +182,11 @@ def test_add_and_remove_sources_from_the_picker(client, tenant_a):
     _pst, _os, _oos, actions = pst_tree(tenant_a.commune)
     finding = FindingFactory(mission=tenant_a.mission)
     client.force_login(tenant_a.consultant)
+    # The PST is searched, not listed: a result carries the value the « Citer » button posts.
     detail = client.get(url("finding-detail", tenant_a, finding_id=finding.pk)).content.decode()
-    assert f'value="pst_node:{actions[0].pk}"' in detail
+    assert f'value="pst_node:{actions[0].pk}"' not in detail
+    found = client.get(url("finding-pst-search", tenant_a, finding_id=finding.pk), {"q": "A.1.1.1"}).content.decode()
+    assert f'value="pst_node:{actions[0].pk}"' in found
     client.post(url("finding-source-add", tenant_a, finding_id=finding.pk), {"source": f"pst_node:{actions[0].pk}"})
     again = client.post(
         url("finding-source-add", tenant_a, finding_id=finding.pk),
@@ -224,7 +228,9 @@ def test_merge_moves_sources_and_pst_links_and_keeps_the_others_marked(client, t
     third.objectives.set([oos[0]])
     client.force_login(tenant_a.consultant)
     response = client.post(
-        url("finding-merge", tenant_a), {"findings": [keep.pk, second.pk, third.pk], "keep": keep.pk}, follow=True
+        url("finding-merge", tenant_a),
+        {"findings": [keep.pk, second.pk, third.pk], "keep": keep.pk, "confirm": "1"},
+        follow=True,
     )
     assert "2 constats ont été fusionnés" in response.content.decode()
     keep.refresh_from_db()
@@ -312,10 +318,13 @@ def test_staff_and_college_read_but_cannot_write(client, tenant_a, role):
         assert "Fusionner les constats cochés" not in page.content.decode()
     assert client.get(url("finding-create", tenant_a)).status_code == 403
     assert client.get(url("finding-edit", tenant_a, finding_id=finding.pk)).status_code == 403
+    merge = {"findings": [finding.pk, other.pk], "keep": finding.pk}
+    assert client.get(url("finding-merge", tenant_a), merge).status_code == 403
+    assert client.get(url("finding-pst-search", tenant_a, finding_id=finding.pk), {"q": "a"}).status_code == 403
     writes = [
         (url("finding-create", tenant_a), {"statement": "x", "importance": 2}),
         (url("finding-edit", tenant_a, finding_id=finding.pk), {"statement": "x", "importance": 2}),
-        (url("finding-merge", tenant_a), {"findings": [finding.pk, other.pk], "keep": finding.pk}),
+        (url("finding-merge", tenant_a), {"findings": [finding.pk, other.pk], "keep": finding.pk, "confirm": "1"}),
         (url("finding-source-add", tenant_a, finding_id=finding.pk), {"source": f"card:{cards[0].pk}"}),
         (
             url("finding-source-remove", tenant_a, finding_id=finding.pk, source_id=finding.sources.get().pk),
@@ -435,3 +444,111 @@ def test_the_source_picker_dates_interviews_in_brussels_time(client, tenant_a):
     page = client.get(url("finding-detail", tenant_a, finding_id=finding.pk)).content.decode()
     assert "15/03/2026 — Paul Lambert" in page
     assert "14/03/2026" not in page
+
+
+def test_merge_shows_what_moves_before_merging(client, tenant_a):
+    _pst, os_node, _oos, _actions = pst_tree(tenant_a.commune)
+    keep = CardSourceFactory(finding__mission=tenant_a.mission, finding__statement="Gardé").finding
+    other = InterviewSourceFactory(
+        finding__mission=tenant_a.mission, finding__statement="Doublon", finding__importance=4
+    ).finding
+    FindingSource.objects.create(finding=other, kind="card", card=keep.sources.get().card)
+    other.objectives.set([os_node])
+    client.force_login(tenant_a.consultant)
+    page = client.get(url("finding-merge", tenant_a), {"findings": [keep.pk, other.pk], "keep": keep.pk})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Constat gardé" in html and "Gardé" in html and "Doublon" in html
+    assert "Sources reprises par le constat gardé" in html
+    assert "Sources déjà citées par le constat gardé" in html
+    assert "Mobilité douce" in html  # the PST objective it gains
+    assert "Critique" in html  # the importance it takes
+    assert 'name="confirm" value="1"' in html
+    assert set(Finding.objects.values_list("status", flat=True)) == {"open"}  # looking merges nothing
+    done = client.post(
+        url("finding-merge", tenant_a), {"findings": [keep.pk, other.pk], "keep": keep.pk, "confirm": "1"}
+    )
+    assert done.url == url("finding-detail", tenant_a, finding_id=keep.pk)
+    other.refresh_from_db()
+    assert other.merged_into == keep
+
+
+def test_a_merge_posted_without_confirmation_goes_to_the_confirmation_page(client, tenant_a):
+    one, two = FindingFactory.create_batch(2, mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    response = client.post(url("finding-merge", tenant_a), {"findings": [one.pk, two.pk], "keep": two.pk})
+    assert response.status_code == 302
+    assert response.url == url("finding-merge", tenant_a) + f"?findings={two.pk}&findings={one.pk}&keep={two.pk}"
+    assert set(Finding.objects.values_list("status", flat=True)) == {"open"}
+    assert "Confirmer la fusion" in client.get(response.url).content.decode()
+
+
+def test_merge_confirmation_refuses_another_commune(client, tenant_a, tenant_b):
+    one, two = FindingFactory.create_batch(2, mission=tenant_a.mission)
+    foreign = FindingFactory(mission=tenant_b.mission)
+    client.force_login(tenant_a.consultant)
+    page = client.get(url("finding-merge", tenant_a), {"findings": [one.pk, foreign.pk], "keep": one.pk}, follow=True)
+    assert "n&#x27;existe pas dans cette mission" in page.content.decode()
+    client.force_login(tenant_b.consultant)
+    assert (
+        client.get(url("finding-merge", tenant_a), {"findings": [one.pk, two.pk], "keep": one.pk}).status_code == 404
+    )
+
+
+def test_the_pst_search_finds_by_code_and_title_without_accents(client, tenant_a, tenant_b):
+    _pst, os_node, oos, actions = pst_tree(tenant_a.commune)
+    _other, foreign_os, _foreign_oos, _foreign_actions = pst_tree(tenant_b.commune)
+    finding = FindingFactory(mission=tenant_a.mission)
+    FindingSource.objects.create(finding=finding, kind="pst_node", pst_node=oos[1])
+    client.force_login(tenant_a.consultant)
+    search = url("finding-pst-search", tenant_a, finding_id=finding.pk)
+
+    html = client.get(search, {"q": "mobilite"}, headers={"HX-Request": "true"}).content.decode()
+    assert f'value="pst_node:{os_node.pk}"' in html
+    assert f'value="pst_node:{foreign_os.pk}"' not in html  # same title in the other commune: never shown
+    assert "<html" not in html  # a fragment for htmx
+    html = client.get(search, {"q": "oo 1.2"}).content.decode()
+    assert "Objectif 2" in html and "déjà cité" in html and f'value="pst_node:{oos[1].pk}"' not in html
+    html = client.get(search, {"q": "action"}).content.decode()
+    assert html.count('name="source"') == len(actions)
+    assert "Aucun élément du PST" in client.get(search, {"q": "zzz"}).content.decode()
+    # Without JavaScript: the same results in the finding's page.
+    page = client.get(url("finding-detail", tenant_a, finding_id=finding.pk), {"q": "A.1.2.1"}).content.decode()
+    assert f'value="pst_node:{actions[2].pk}"' in page
+    # A node of the other commune posted by its id is refused.
+    refused = client.post(
+        url("finding-source-add", tenant_a, finding_id=finding.pk),
+        {"source": f"pst_node:{foreign_os.pk}"},
+        follow=True,
+    )
+    assert "appartient à une autre commune" in refused.content.decode()
+    assert list(finding.sources.values_list("pst_node", flat=True)) == [oos[1].pk]
+    # The other commune's consultant cannot search this finding's PST.
+    client.force_login(tenant_b.consultant)
+    assert client.get(search, {"q": "mobilite"}).status_code == 404
+
+
+def test_the_pst_search_keeps_twenty_results_and_counts_the_rest(client, tenant_a):
+    pst = PSTFactory(commune=tenant_a.commune)
+    PSTNodeFactory.create_batch(25, pst=pst, title=factory.Sequence(lambda n: f"Rénovation n° {n}"))
+    finding = FindingFactory(mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    html = client.get(url("finding-pst-search", tenant_a, finding_id=finding.pk), {"q": "renovation"}).content.decode()
+    assert html.count('name="source"') == 20
+    assert "Et 5 autres éléments : précisez la recherche." in html
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_the_pst_search_is_a_fixed_number_of_queries(client, tenant_a, size, django_assert_num_queries):
+    pst = PSTFactory(commune=tenant_a.commune)
+    PSTNodeFactory.create_batch(size, pst=pst, title=factory.Sequence(lambda n: f"Voirie n° {n}"))
+    finding = FindingFactory(mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    client.get(url("finding-pst-search", tenant_a, finding_id=finding.pk), {"q": "x"})  # session warmed
+    with django_assert_num_queries(QUERIES_OF_THE_PST_SEARCH):
+        page = client.get(url("finding-pst-search", tenant_a, finding_id=finding.pk), {"q": "voirie"})
+    assert page.content.decode().count('name="source"') == min(size, 20)
+
+
+# Session, user, the finding with its mission and the membership checks (3), codes and titles, nodes shown, cited.
+QUERIES_OF_THE_PST_SEARCH = 7

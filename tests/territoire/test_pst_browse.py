@@ -235,3 +235,77 @@ def test_exports_never_turn_a_title_into_a_formula(client, tenant_a):
     assert cells and all(c.data_type == "s" for c in cells)
     response = download_export(client, reverse("territoire:pst-export-csv", args=[tenant_a.mission.pk, pst.pk]))
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+def inline_url(tenant, node):
+    return reverse("territoire:pst-node-tags-inline", args=[tenant.mission.pk, node.pk])
+
+
+def test_consultant_tags_from_the_tree_and_gets_the_row_back(client, tenant_a):
+    pst, os_node, oos, actions = pst_tree(tenant_a.commune)
+    client.force_login(tenant_a.consultant)
+    tree = client.get(detail_url(tenant_a, pst)).content.decode()
+    assert f'hx-get="{inline_url(tenant_a, oos[0])}"' in tree
+    assert f'hx-get="{inline_url(tenant_a, actions[0])}"' in tree
+
+    editor = client.get(inline_url(tenant_a, oos[0]), headers={"HX-Request": "true"}).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in editor
+    assert f'id="tag-{oos[0].pk}-themes_0"' in editor  # ids of one row never collide with another's
+    assert f'hx-post="{inline_url(tenant_a, oos[0])}"' in editor
+
+    saved = client.post(
+        inline_url(tenant_a, oos[0]),
+        {"themes": ["mobility"], "dimensions": ["people"]},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+    assert set(oos[0].tags.values_list("value", flat=True)) == {"mobility", "people"}
+    assert f'id="pst-tags-{oos[0].pk}" hx-swap-oob="true"' in saved
+    assert "Mobilité" in saved and "Humain" in saved
+    assert "Thèmes enregistrés." in saved and 'class="pst-tagger"' in saved
+    # Removing: the same form without the box.
+    client.post(inline_url(tenant_a, oos[0]), {"dimensions": ["people"]}, headers={"HX-Request": "true"})
+    assert set(oos[0].tags.values_list("value", flat=True)) == {"people"}
+    closed = client.get(inline_url(tenant_a, oos[0]), {"fermer": "1"}, headers={"HX-Request": "true"})
+    assert "<form" not in closed.content.decode()
+    # Without htmx: the tree again, with a message; a GET goes to the node's own form.
+    response = client.post(inline_url(tenant_a, actions[1]), {"themes": ["energy"]}, follow=True)
+    assert response.redirect_chain[-1][0] == detail_url(tenant_a, pst)
+    assert "Les thèmes sont enregistrés." in response.content.decode()
+    assert client.get(inline_url(tenant_a, actions[1])).url.endswith("#node-tags")
+    refused = client.post(inline_url(tenant_a, actions[1]), {"themes": ["piscine"]}, headers={"HX-Request": "true"})
+    assert "Ces thèmes n'existent pas." in refused.content.decode()
+    assert set(actions[1].tags.values_list("value", flat=True)) == {"energy"}
+
+
+@pytest.mark.parametrize("role", ["staff", "college"])
+def test_only_consultants_tag_from_the_tree(client, tenant_a, role):
+    pst, os_node, oos, actions = pst_tree(tenant_a.commune)
+    client.force_login(getattr(tenant_a, role))
+    assert "pst-node-tags-inline" not in client.get(detail_url(tenant_a, pst)).content.decode()
+    assert 'class="pst-tagger"' not in client.get(detail_url(tenant_a, pst)).content.decode()
+    hx = {"HX-Request": "true"}
+    assert client.get(inline_url(tenant_a, os_node), headers=hx).status_code == 403
+    assert client.post(inline_url(tenant_a, os_node), {"themes": ["mobility"]}, headers=hx).status_code == 403
+    assert not PSTNodeTag.objects.exists()
+
+
+def test_tree_tagging_of_another_commune_is_404(client, tenant_a, tenant_b):
+    pst, os_node, oos, actions = pst_tree(tenant_a.commune)
+    client.force_login(tenant_b.consultant)
+    foreign = reverse("territoire:pst-node-tags-inline", args=[tenant_b.mission.pk, os_node.pk])
+    assert client.post(foreign, {"themes": ["mobility"]}, headers={"HX-Request": "true"}).status_code == 404
+    assert client.post(inline_url(tenant_a, os_node), {"themes": ["mobility"]}).status_code == 404
+    assert not PSTNodeTag.objects.exists()
+
+
+def test_no_link_inside_what_collapses(client, tenant_a):
+    """axe's nested-interactive: a <summary> holds no link or button; « Fiche » and the themes sit beside it."""
+    pst, *_ = pst_tree(tenant_a.commune)
+    client.force_login(tenant_a.consultant)
+    html = client.get(detail_url(tenant_a, pst)).content.decode()
+    summaries = html.split("<summary")[1:]
+    assert len(summaries) == 3
+    for summary in summaries:
+        inside = summary.split("</summary>")[0]
+        assert "<a " not in inside and "<button" not in inside
+    assert html.count(">Fiche<") == 3
