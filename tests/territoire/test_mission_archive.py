@@ -21,9 +21,9 @@ from territoire.mission_archive import (
     mission_import,
 )
 from territoire.models import Commune, Mission, TenantQuerySet
+from tests.conftest import make_tenant
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
 from tests.diagnostics.test_results import fill
-from tests.conftest import make_tenant
 from tests.factories import MissionFactory
 from tests.url_kwargs import URL_KWARGS
 
