@@ -205,3 +205,34 @@ class AnswerItem(models.Model):
 
     def __str__(self):
         return f"{self.answer_id}:{self.choice_id or self.row}"
+
+
+class ErasureQuerySet(TenantQuerySet):
+    commune_lookup = "campaign__mission__commune"
+
+
+class Erasure(models.Model):
+    """A respondent's personal data erased on request (GDPR): who did it and when, never what was erased.
+
+    The invitation and the response stay, emptied of what identifies the person, so that the campaign's
+    figures (invited, answered, distributions, scores) do not move; see ``diagnostics.services.privacy``.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="erasures")
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    response = models.ForeignKey(Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("par")
+    )
+    erased_at = models.DateTimeField(_("effacé le"), default=timezone.now)
+    texts_erased = models.PositiveIntegerField(_("textes libres effacés"), default=0)
+
+    objects = ErasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = _("effacement de données personnelles")
+        verbose_name_plural = _("effacements de données personnelles")
+
+    def __str__(self):
+        return f"{self.campaign} — {self.erased_at:%Y-%m-%d}"

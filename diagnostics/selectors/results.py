@@ -125,10 +125,11 @@ def questionnaire_results(questionnaire, *, audience: str = "", service: str = "
         scope["response__service"] = service
     sections = list(questionnaire.sections.prefetch_related("questions__choices"))
     questions = {q.pk: q for s in sections for q in s.questions.all()}
-    # Answers of submitted responses never change: the aggregates stay valid until a new response is
-    # submitted (count and latest date per campaign) or a question is edited.
+    # Answers of submitted responses never change (but for an erasure on request): the aggregates stay valid until
+    # a new response is submitted (count and latest date per campaign) or a question is edited.
     version = (
-        tuple((r["campaign"].pk, r["submitted"], r["last"]) for r in stats),
+        # updated_at: a respondent's texts erased on request (diagnostics.services.privacy) leave the cache at once.
+        tuple((r["campaign"].pk, r["submitted"], r["last"], r["campaign"].updated_at) for r in stats),
         tuple(kept),
         service,
         max((q.updated_at for q in questions.values()), default=None),
