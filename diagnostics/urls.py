@@ -75,6 +75,16 @@ urlpatterns = [
     path(
         "donnees-personnelles/reponse/<int:response_id>/effacer/", privacy.privacy_erase, name="privacy-response-erase"
     ),
+    path(
+        "donnees-personnelles/atelier/<int:workshop_id>/export/",
+        privacy.privacy_workshop_export,
+        name="privacy-workshop-export",
+    ),
+    path(
+        "donnees-personnelles/atelier/<int:workshop_id>/effacer/",
+        privacy.privacy_workshop_erase,
+        name="privacy-workshop-erase",
+    ),
 ]
 
 # Fieldwork: interviews, workshops, existing initiatives, inventory of digital systems.

@@ -12,6 +12,10 @@ keeps the rest, emptied of the person:
   distributions, averages, maturity scores) is unchanged. Free-text answers (and « autre, précisez » texts) are
   emptied: the answer still counts as given, its words are gone from the results and the exports.
 
+A workshop participant is known by the name written on their cards (``author``) or in the workshop's list of
+participants. Erasing takes that name out of both, history included; the cards (the commune's challenges), their
+votes and the selection stay, so the workshop's results do not move.
+
 An :class:`~diagnostics.models.Erasure` row records who erased and when, without any of the erased data.
 """
 
@@ -22,7 +26,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from diagnostics.models import TEXT_TYPES, Answer, Campaign, Erasure, Invitation, Response
+from diagnostics.models import TEXT_TYPES, Answer, Campaign, ChallengeCard, Erasure, Invitation, Response, Workshop
 from diagnostics.models.campaigns import new_token
 
 logger = logging.getLogger(__name__)
@@ -150,7 +154,11 @@ def respondent_erase(*, respondent: Respondent, by) -> Erasure:
             response = Response.objects.select_for_update().get(pk=response.pk)
             response.user, response.token = None, new_token()
             response.save(update_fields=["user", "token"])
-            written = Answer.objects.filter(response=response).filter(~Q(text="") | Q(question__type__in=TEXT_TYPES))
+            written = (
+                Answer.objects.filter(response=response)
+                .filter(~Q(text="") | Q(question__type__in=TEXT_TYPES))
+                .select_related("question")
+            )
             for answer in written:
                 if answer.question.type in TEXT_TYPES:
                     answer.value = ""
@@ -162,7 +170,12 @@ def respondent_erase(*, respondent: Respondent, by) -> Erasure:
         # The results' cache is keyed on the campaigns' updated_at: the erased texts leave it at once.
         Campaign.objects.filter(pk=respondent.campaign.pk).update(updated_at=timezone.now())
         erasure = Erasure.objects.create(
-            campaign=respondent.campaign, invitation=invitation, response=response, by=by, texts_erased=texts
+            mission_id=respondent.campaign.mission_id,
+            campaign=respondent.campaign,
+            invitation=invitation,
+            response=response,
+            by=by,
+            texts_erased=texts,
         )
     logger.info(
         "respondent_erased campaign=%s invitation=%s response=%s texts=%s by=%s",
@@ -172,4 +185,89 @@ def respondent_erase(*, respondent: Respondent, by) -> Erasure:
         texts,
         by.pk,
     )
+    return erasure
+
+
+# --- Workshop participants ------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkshopParticipant:
+    """A name in one workshop: on cards, in the list of participants, or both."""
+
+    workshop: Workshop
+    name: str
+    cards: list
+    listed: bool
+
+
+def _listed(workshop: Workshop, name: str) -> bool:
+    return any(line.strip().casefold() == name.casefold() for line in workshop.participants.splitlines())
+
+
+def workshop_participant_find(*, mission, name: str) -> list[WorkshopParticipant]:
+    """The workshops of the mission where ``name`` signed a card or is listed as a participant."""
+    name = name.strip()
+    if not name or name.lstrip("#").isdigit():
+        return []
+    found = []
+    for workshop in Workshop.objects.filter(mission=mission).order_by("date"):
+        cards = [c for c in workshop.cards.all() if c.author.strip().casefold() == name.casefold()]
+        listed = _listed(workshop, name)
+        if cards or listed:
+            found.append(WorkshopParticipant(workshop=workshop, name=name, cards=cards, listed=listed))
+    return found
+
+
+def workshop_participant_of(*, workshop: Workshop, name: str) -> WorkshopParticipant:
+    cards = [c for c in workshop.cards.all() if c.author.strip().casefold() == name.strip().casefold()]
+    return WorkshopParticipant(workshop=workshop, name=name.strip(), cards=cards, listed=_listed(workshop, name))
+
+
+def workshop_participant_export(*, participant: WorkshopParticipant) -> dict:
+    workshop = participant.workshop
+    return {
+        "commune": workshop.mission.commune.name,
+        "mission": workshop.mission.title,
+        "atelier": workshop.title,
+        "date": workshop.date,
+        "lieu": workshop.location,
+        "nom": participant.name,
+        "dans_la_liste_des_participants": participant.listed,
+        "cartes": [
+            {
+                "defi": card.text,
+                "theme": card.get_theme_display(),
+                "ecrite_le": card.created_at,
+                "retenue": card.selected,
+            }
+            for card in participant.cards
+        ],
+        "exporte_le": timezone.now(),
+    }
+
+
+def workshop_participant_erase(*, participant: WorkshopParticipant, by) -> Erasure:
+    """Take the name out of the workshop's cards and list of participants, and out of their history."""
+    workshop, name = participant.workshop, participant.name.casefold()
+    card_history = ChallengeCard.history.model
+    workshop_history = Workshop.history.model
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        pks = [c.pk for c in participant.cards]
+        ChallengeCard.objects.filter(pk__in=pks).update(author="")
+        card_history.objects.filter(id__in=pks).update(author="")
+
+        def without(text: str) -> str:
+            return "\n".join(line for line in text.splitlines() if line.strip().casefold() != name)
+
+        workshop.participants = without(workshop.participants)
+        workshop.save(update_fields=["participants", "updated_at"])
+        for row in workshop_history.objects.filter(id=workshop.pk).exclude(participants=""):
+            if without(row.participants) != row.participants:
+                workshop_history.objects.filter(pk=row.pk).update(participants=without(row.participants))
+        erasure = Erasure.objects.create(
+            mission_id=workshop.mission_id, workshop=workshop, by=by, texts_erased=len(pks) + participant.listed
+        )
+    logger.info("workshop_participant_erased workshop=%s cards=%s by=%s", workshop.pk, len(pks), by.pk)
     return erasure

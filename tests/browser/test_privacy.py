@@ -22,7 +22,7 @@ def test_consultant_finds_and_erases_a_respondent(page, live_server, login, scre
     login(tenant.consultant)
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/questionnaires/")
     page.get_by_role("link", name="Données personnelles des répondants (RGPD) : exporter, effacer").click()
-    page.get_by_label("E-mail ou numéro de réponse").fill("lea.dupont@example.org")
+    page.get_by_label("E-mail, numéro de réponse ou nom").fill("lea.dupont@example.org")
     page.get_by_role("button", name="Rechercher").click()
     expect(page.get_by_role("heading", name="1 répondant trouvé")).to_be_visible()
     assert_accessible()

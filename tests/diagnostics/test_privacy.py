@@ -5,9 +5,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from diagnostics.models import Answer, Audience, Erasure, Invitation, Response
+from diagnostics.models import Answer, Audience, ChallengeCard, Erasure, Invitation, Response, Workshop
 from diagnostics.selectors.results import questionnaire_results
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
+from tests.diagnostics.factories_fieldwork import CardFactory, CardVoteFactory, WorkshopFactory
 from tests.diagnostics.results_pages import whole_results
 from tests.diagnostics.test_results import fill
 
@@ -176,3 +177,51 @@ def test_a_consultant_of_another_commune_gets_404_and_cannot_reach_them_through_
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, tenant_a, world):
     response = client.get(url("privacy", tenant_a))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- Workshop participants ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workshop(tenant_a):
+    workshop = WorkshopFactory(mission=tenant_a.mission, participants="Marc Petit\nLéa Dupont\nAnne Roux")
+    signed = CardFactory(workshop=workshop, author="Léa Dupont", text="Des bancs sur la place")
+    CardFactory(workshop=workshop, author="Marc Petit")
+    CardVoteFactory.create_batch(2, card=signed)
+    return workshop
+
+
+def workshop_url(name, tenant, workshop, person=None):
+    address = reverse(f"diagnostics:privacy-workshop-{name}", args=[tenant.mission.pk, workshop.pk])
+    return address + (f"?nom={person}" if person else "")
+
+
+def test_a_workshop_participant_is_found_by_name_exported_and_erased_with_the_history(client, tenant_a, workshop):
+    client.force_login(tenant_a.consultant)
+    page = client.get(url("privacy", tenant_a), {"q": "léa dupont"}).content.decode()
+    assert "Ateliers où ce nom apparaît" in page and workshop.title in page
+    data = json.loads(client.get(workshop_url("export", tenant_a, workshop, "Léa Dupont")).content)
+    assert data["dans_la_liste_des_participants"] is True and data["cartes"][0]["defi"] == "Des bancs sur la place"
+    assert "Effacer son nom" in client.get(workshop_url("erase", tenant_a, workshop, "Léa Dupont")).content.decode()
+
+    client.post(workshop_url("erase", tenant_a, workshop), {"nom": "Léa Dupont"})
+    workshop.refresh_from_db()
+    assert workshop.participants == "Marc Petit\nAnne Roux"
+    cards = ChallengeCard.objects.filter(workshop=workshop)
+    assert sorted(cards.values_list("author", flat=True)) == ["", "Marc Petit"]
+    assert cards.get(text="Des bancs sur la place").votes.count() == 2, "votes and cards stay"
+    history = [*Workshop.history.filter(id=workshop.pk), *ChallengeCard.history.filter(workshop_id=workshop.pk)]
+    assert not [row for row in history if "Léa" in (getattr(row, "participants", "") + getattr(row, "author", ""))]
+    erasure = Erasure.objects.get()
+    assert (erasure.workshop, erasure.campaign, erasure.by) == (workshop, None, tenant_a.consultant)
+    assert client.get(workshop_url("export", tenant_a, workshop, "Léa Dupont")).status_code == 404
+
+
+def test_workshop_requests_are_refused_to_staff_and_to_another_commune(client, tenant_a, tenant_b, workshop):
+    client.force_login(tenant_a.staff)
+    assert client.get(workshop_url("export", tenant_a, workshop, "Léa Dupont")).status_code == 403
+    assert client.post(workshop_url("erase", tenant_a, workshop), {"nom": "Léa Dupont"}).status_code == 403
+    client.force_login(tenant_b.consultant)
+    assert client.post(workshop_url("erase", tenant_b, workshop), {"nom": "Léa Dupont"}).status_code == 404
+    workshop.refresh_from_db()
+    assert "Léa Dupont" in workshop.participants
