@@ -150,17 +150,48 @@ def _rows(model, mission: Mission):
     return model._base_manager.filter(**lookup).order_by("pk")
 
 
+def _history_throughs(history) -> list:
+    """Many-to-many history tables (HistoricalMission_referents): they hang on the historical rows."""
+    return [
+        through
+        for through in apps.get_models()
+        if through is not history
+        and any(f.name == "history" and f.related_model is history for f in through._meta.concrete_fields)
+    ]
+
+
 def _history_rows(model, pks: list) -> list:
     history = _history_model(model)
     if history is None or not pks:
         return []
     rows = list(history._base_manager.filter(**{model._meta.pk.attname + "__in": pks}).order_by("pk"))
-    # Many-to-many history tables (HistoricalMission_referents) hang on the historical rows.
-    for through in apps.get_models():
-        fields = {f.name: f for f in through._meta.concrete_fields}
-        if through is not history and "history" in fields and fields["history"].related_model is history:
-            rows += list(through._base_manager.filter(history__in=[r.pk for r in rows]).order_by("pk"))
+    for through in _history_throughs(history):
+        rows += list(through._base_manager.filter(history__in=[r.pk for r in rows]).order_by("pk"))
     return rows
+
+
+def archived_labels() -> dict:
+    """Which models each part of an archive may hold (lowercase labels): a tampered archive whose hashes were
+    recomputed still cannot slip in a session, a permission or a row of a table the export never writes."""
+    rows = set()
+    for model in exported_models():
+        rows.add(model._meta.label_lower)
+        rows |= {f.remote_field.through._meta.label_lower for f in model._meta.many_to_many}
+        history = _history_model(model)
+        if history is not None:
+            rows.add(history._meta.label_lower)
+            rows |= {through._meta.label_lower for through in _history_throughs(history)}
+    # Reference rows belong to no commune: models without a path to one, or whose path may be empty (a template
+    # questionnaire has no mission).
+    references = {
+        m._meta.label_lower
+        for m in apps.get_models()
+        if m is not User
+        and not _is_history(m)
+        and m._meta.app_label in {x.split(".")[0] for x in rows}
+        and (commune_path(m) is None or (m is not Commune and m._meta.get_field(commune_path(m).split("__")[0]).null))
+    }
+    return {"users": {User._meta.label_lower}, "references": references, "rows": rows}
 
 
 def _targets(obj) -> list:
@@ -418,6 +449,9 @@ def _check_empty(payload: dict, manifest: dict, storage: Storage) -> None:
             )
     for row in payload["references"]:
         model = apps.get_model(row["model"])
+        path = commune_path(model)
+        if path is not None and row["fields"].get(path.split("__")[0]) is not None:
+            raise MissionArchiveError(f"{row['model']} #{row['pk']} appartient à une commune : archive modifiée.")
         existing = model._base_manager.filter(pk=row["pk"]).first()
         if existing is not None and _content(model, _serialize([existing])[0]["fields"]) != _content(
             model, row["fields"]
@@ -481,8 +515,12 @@ def mission_import(*, path: Path, storage: Storage = default_storage, max_bytes:
         except ValueError as error:
             raise MissionArchiveError("Les données de l'archive sont illisibles : import refusé.") from error
         counts = defaultdict(int)
-        for row in payload["users"] + payload["references"] + payload["rows"]:
-            counts[row["model"]] += 1
+        allowed = archived_labels()
+        for part in ("users", "references", "rows"):
+            for row in payload[part]:
+                if row["model"] not in allowed[part]:
+                    raise MissionArchiveError(f"Ligne inattendue dans l'archive ({row['model']}) : import refusé.")
+                counts[row["model"]] += 1
         if dict(counts) != manifest["counts"]:
             raise MissionArchiveError("Les données ne correspondent pas aux comptes du manifeste : import refusé.")
         staged = {}

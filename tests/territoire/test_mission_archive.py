@@ -1,5 +1,6 @@
 """manage.py mission_export / mission_import: a whole mission to a zip and back into an emptied instance."""
 
+import hashlib
 import io
 import json
 import zipfile
@@ -232,6 +233,19 @@ def test_an_archive_whose_data_was_changed_is_refused(archive):
     with zipfile.ZipFile(archive) as zipped:
         data = zipped.read("data.json").replace(b"Commune A", b"Commune Z")
     assert_refused(rewrite(archive, replace={"data.json": data}), "empreinte")
+
+
+def test_an_archive_that_slips_in_rows_of_another_table_is_refused_even_with_hashes_recomputed(archive):
+    with zipfile.ZipFile(archive) as zipped:
+        data = json.loads(zipped.read("data.json"))
+    data["rows"].append({"model": "sessions.session", "pk": "x", "fields": {"session_data": "", "expire_date": None}})
+    forged = json.dumps(data).encode()
+
+    def recompute(manifest):
+        manifest["data"] = {"size": len(forged), "sha256": hashlib.sha256(forged).hexdigest()}
+        manifest["counts"]["sessions.session"] = 1
+
+    assert_refused(rewrite(archive, replace={"data.json": forged}, manifest=recompute), "Ligne inattendue")
 
 
 def test_an_archive_with_a_missing_or_an_extra_member_is_refused(archive):
