@@ -7,6 +7,7 @@ from diagnostics.views import (
     initiatives,
     interviews,
     inventory,
+    privacy,
     questionnaires,
     results,
     synthesis,
@@ -54,6 +55,36 @@ urlpatterns = [
     path("campagnes/<int:campaign_id>/lien-public/", campaigns.campaign_publish, name="campaign-publish"),
     path("campagnes/<int:campaign_id>/affiche/", campaigns.campaign_poster, name="campaign-poster"),
     path("campagnes/<int:campaign_id>/repondre/", campaigns.campaign_answer, name="campaign-answer"),
+    # A respondent's personal data on request (GDPR): by invitation, or by response when there is none.
+    path("donnees-personnelles/", privacy.privacy_search, name="privacy"),
+    path(
+        "donnees-personnelles/invitation/<int:invitation_id>/export/",
+        privacy.privacy_export,
+        name="privacy-invitation-export",
+    ),
+    path(
+        "donnees-personnelles/invitation/<int:invitation_id>/effacer/",
+        privacy.privacy_erase,
+        name="privacy-invitation-erase",
+    ),
+    path(
+        "donnees-personnelles/reponse/<int:response_id>/export/",
+        privacy.privacy_export,
+        name="privacy-response-export",
+    ),
+    path(
+        "donnees-personnelles/reponse/<int:response_id>/effacer/", privacy.privacy_erase, name="privacy-response-erase"
+    ),
+    path(
+        "donnees-personnelles/atelier/<int:workshop_id>/export/",
+        privacy.privacy_workshop_export,
+        name="privacy-workshop-export",
+    ),
+    path(
+        "donnees-personnelles/atelier/<int:workshop_id>/effacer/",
+        privacy.privacy_workshop_erase,
+        name="privacy-workshop-erase",
+    ),
 ]
 
 # Fieldwork: interviews, workshops, existing initiatives, inventory of digital systems.

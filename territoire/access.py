@@ -157,6 +157,12 @@ def can_edit_project(user, project) -> bool:
     return project.leader_id == user.pk or project.team.filter(pk=user.pk).exists()
 
 
+def can_handle_personal_data(user, obj) -> bool:
+    """Requests about a respondent's personal data (find, export, erase) are handled by the commune's consultants,
+    who run the campaigns; staff and the Collège never see who answered what."""
+    return _has_role(user, obj, Role.CONSULTANT)
+
+
 def can_answer_campaign(user, campaign) -> bool:
     """A member answers a campaign logged in when it targets their role: Collège → Collège, staff → personnel."""
     wanted = {"college": Role.COLLEGE, "staff": Role.STAFF}.get(campaign.audience)
@@ -210,4 +216,5 @@ PREDICATES = {
     "edit_project": can_edit_project,
     "conduct_interviews": can_conduct_interviews,
     "read_interviews": can_read_interviews,
+    "handle_personal_data": can_handle_personal_data,
 }

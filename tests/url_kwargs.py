@@ -18,6 +18,9 @@ URL_KWARGS = {
     # Respondents' links (public: crawled for their contents, not for a login).
     "token": lambda tenant: _invitation(tenant).token,
     "public_token": lambda tenant: _public_campaign(tenant).public_token,
+    # A respondent's personal data (GDPR): an invitation, and a response to it.
+    "invitation_id": lambda tenant: _invitation(tenant).pk,
+    "response_id": lambda tenant: _response(tenant).pk,
     # Fieldwork of the diagnostic (tests/diagnostics/factories_fieldwork.py).
     "interview_id": lambda tenant: _fieldwork(tenant)["interview"].pk,
     "guide_id": lambda tenant: _fieldwork(tenant)["guide"].pk,
@@ -137,6 +140,13 @@ def _invitation(tenant):
     if "invitation" not in cache:
         cache["invitation"] = InvitationFactory(campaign=_diagnostics(tenant)["campaign"])
     return cache["invitation"]
+
+
+def _response(tenant):
+    from diagnostics.models import Response
+
+    invitation = _invitation(tenant)
+    return Response.objects.get_or_create(campaign=invitation.campaign, invitation=invitation)[0]
 
 
 def _public_campaign(tenant):

@@ -1,7 +1,16 @@
 """Models of the diagnostic. One module per part: questionnaires and campaigns now; interviews,
 workshops and the inventory of digital systems come as sibling modules."""
 
-from diagnostics.models.campaigns import Answer, AnswerItem, Audience, Campaign, Invitation, Response, ResultTally
+from diagnostics.models.campaigns import (
+    Answer,
+    AnswerItem,
+    Audience,
+    Campaign,
+    Erasure,
+    Invitation,
+    Response,
+    ResultTally,
+)
 from diagnostics.models.findings import SOURCE_FIELDS, Finding, FindingSource, Importance, SourceKind
 from diagnostics.models.interviews import (
     GuideQuestion,
@@ -43,6 +52,7 @@ __all__ = [
     "Audience",
     "Campaign",
     "Choice",
+    "Erasure",
     "Invitation",
     "Question",
     "QuestionType",

@@ -235,3 +235,50 @@ class ResultTally(models.Model):
 
     def __str__(self):
         return f"{self.campaign_id}/{self.service}"
+
+
+class ErasureQuerySet(TenantQuerySet):
+    commune_lookup = "mission__commune"
+
+
+class Erasure(models.Model):
+    """A person's data erased on request (GDPR): who did it, when and where, never what was erased.
+
+    A respondent of a campaign (``campaign``): the invitation and the response stay, emptied of what identifies
+    the person, so that the campaign's figures (invited, answered, distributions, scores) do not move. A participant
+    of a workshop (``workshop``): their name leaves the cards and the list of participants; cards and votes stay.
+    See ``diagnostics.services.privacy``.
+    """
+
+    mission = models.ForeignKey("territoire.Mission", on_delete=models.CASCADE, related_name="erasures")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, null=True, blank=True, related_name="erasures")
+    workshop = models.ForeignKey(
+        "diagnostics.Workshop", on_delete=models.CASCADE, null=True, blank=True, related_name="erasures"
+    )
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    response = models.ForeignKey(Response, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("par")
+    )
+    erased_at = models.DateTimeField(_("effacé le"), default=timezone.now)
+    texts_erased = models.PositiveIntegerField(_("textes effacés"), default=0)
+
+    objects = ErasureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-erased_at"]
+        verbose_name = _("effacement de données personnelles")
+        verbose_name_plural = _("effacements de données personnelles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(campaign__isnull=True) ^ Q(workshop__isnull=True), name="erasure_of_a_campaign_or_workshop"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} — {self.erased_at:%Y-%m-%d}"
+
+    @property
+    def subject(self) -> str:
+        """The title of the campaign or the workshop where the person was erased."""
+        return (self.campaign or self.workshop).title

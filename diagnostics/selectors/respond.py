@@ -152,11 +152,15 @@ def question_shape(link: LinkState, question_id: int) -> tuple[Question, list[Ch
 
 @receiver(post_save, sender=Question)
 @receiver(post_delete, sender=Question)
-def _question_changed(sender, instance, **kwargs):
+def _question_changed(sender, instance, raw=False, **kwargs):
+    if raw:  # rows loaded as they were (mission_import, fixtures) keep their questionnaire's updated_at
+        return
     Questionnaire.objects.filter(pk=instance.questionnaire_id).update(updated_at=timezone.now())
 
 
 @receiver(post_save, sender=Choice)
 @receiver(post_delete, sender=Choice)
-def _choice_changed(sender, instance, **kwargs):
+def _choice_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
     Questionnaire.objects.filter(questions=instance.question_id).update(updated_at=timezone.now())
