@@ -2,7 +2,8 @@
 
 The one place for the palette, the size policy and long labels, used by the questionnaire results, the
 synthesis, the roadmap, the PDF report and the projects' indicators. Pages call :func:`bars`, :func:`radar`
-and :func:`line` and put the returned SVG in the page; they never import pygal.
+and :func:`line` and put the returned SVG in the page (bars through ``includes/chart.html``, with its numbers;
+a radar or a line beside the table of its numbers); they never import pygal.
 
 - **Palette**: :data:`PALETTE` for series whose colour means nothing but "another series"; :data:`TONES` for
   series whose colour carries a meaning, named like Bootstrap's badges so that a bar and the badge of the same
@@ -14,7 +15,8 @@ and :func:`line` and put the returned SVG in the page; they never import pygal.
   so it holds on a 390 px phone as on a desktop; a horizontal bar chart grows by :data:`ROW_HEIGHT` per bar
   (:func:`horizontal_height`), so its labels never overlap; vertical charts have a fixed height.
 - **Orientation**: bars stand upright only for a few short labels (scale points, years); with more than
-  :data:`UPRIGHT_BARS_MAX` bars or a label longer than :data:`UPRIGHT_LABEL_MAX` characters they lie down,
+  :data:`UPRIGHT_BARS_MAX` bars, a label longer than :data:`UPRIGHT_LABEL_MAX` characters or labels that
+  would touch side by side they lie down,
   labels on the left wrapped on two lines of :data:`WRAP` characters; a label cut short keeps its full text
   in a ``<title>`` (the tooltip) and in the chart's table of numbers (:class:`Chart`).
 - **Count axes** have whole-number ticks, at most :data:`COUNT_TICKS_MAX` + 1 of them (0, 2, 4, 6, 8).
@@ -147,7 +149,9 @@ def wrap(text, width: int = WRAP, lines: int = 2) -> list[str]:
 
 def upright(x_labels) -> bool:
     """Whether bars over ``x_labels`` may stand upright: a few short labels that fit side by side."""
-    return len(x_labels) <= UPRIGHT_BARS_MAX and all(len(str(x)) <= UPRIGHT_LABEL_MAX for x in x_labels)
+    longest = max((len(str(x)) for x in x_labels), default=0)
+    side_by_side = text_len((longest + 1) * len(x_labels), FONT_SIZE) <= WIDTH - 60
+    return len(x_labels) <= UPRIGHT_BARS_MAX and longest <= UPRIGHT_LABEL_MAX and side_by_side
 
 
 def horizontal_height(bars: int, *, title: bool = False, legend_rows: int = 0) -> int:

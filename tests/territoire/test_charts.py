@@ -33,6 +33,8 @@ def test_long_or_many_labels_lay_the_bars_down_and_keep_the_full_label():
     assert "horizontalbar-graph" in long.svg
     # The label is wrapped on lines of tspans, cut with an ellipsis, and its full text is its tooltip.
     assert "<tspan" in long.svg and " …</tspan>" in long.svg and f"<title>{LONG}</title>" in long.svg
+    # Six labels of twelve characters would touch side by side under upright bars.
+    assert charts.upright(["Questionnaire"[:12]] * 3) and not charts.upright(["Questionnaire"[:12]] * 6)
     many = charts.bars([f"Thème {i}" for i in range(8)], (("Votes", tuple(range(8))),), ident="many")
     assert "horizontalbar-graph" in many.svg
     # The chart keeps every label in full for its table of numbers.
