@@ -19,7 +19,8 @@ a radar or a line beside the table of its numbers); they never import pygal.
   would touch side by side they lie down,
   labels on the left wrapped on two lines of :data:`WRAP` characters; a label cut short keeps its full text
   in a ``<title>`` (the tooltip) and in the chart's table of numbers (:class:`Chart`).
-- **Count axes** have whole-number ticks, at most :data:`COUNT_TICKS_MAX` + 1 of them (0, 2, 4, 6, 8).
+- **Value axes**: counts have whole-number ticks, at most :data:`COUNT_TICKS_MAX` + 1 of them (0, 2, 4, 6, 8);
+  other values a few round ticks (:data:`TICKS_MAX`), written the Belgian French way (``2,5``).
 - **Legends** sit under the plot in as many columns as their longest entry allows: never cut.
 - **Numbers**: :func:`bars` returns a :class:`Chart`, the SVG and the numbers it draws, which the include
   ``includes/chart.html`` prints as a table one click away.
@@ -57,9 +58,10 @@ RADAR_HEIGHT = 460
 LABEL_MAX = 60
 LEGEND_MAX = 40
 UPRIGHT_LABEL_MAX = 12
-UPRIGHT_BARS_MAX = 6
+UPRIGHT_BARS_MAX = 12  # a rating scale from 0 to 10 stands upright
 WRAP = 22
 COUNT_TICKS_MAX = 5
+TICKS_MAX = 6
 FONT_SIZE = 15
 LEGEND_BOX = 12
 CACHE_SECONDS = 60 * 60
@@ -134,6 +136,11 @@ class Chart:
             return "—"
         shown = number_format(round(value, 1), decimal_pos=None, use_l10n=True)
         return f"{shown} %" if self.percent else shown
+
+
+def decimal(value) -> str:
+    """A number on an axis or in a tooltip the Belgian French way: ``2,5``, never ``2.5``."""
+    return f"{value:g}".replace(".", ",")
 
 
 def shorten(text, limit: int = LABEL_MAX) -> str:
@@ -230,7 +237,10 @@ def bars(
         config["range"] = range
     if counts:
         config.update(count_axis(series, stacked=stacked))
-    config["value_formatter"] = (lambda v: f"{v:g} %") if percent else (lambda v: f"{v:g}")
+    else:
+        # Any other value axis: a few round ticks (pygal's max_scale), never "0 % 2 % 4 %… 22 %" squashed.
+        config["max_scale"] = TICKS_MAX
+    config["value_formatter"] = (lambda v: f"{decimal(v)} %") if percent else decimal
     key = (ident, labels, series, str(title), range, percent, counts, stacked)
     svg = _render_cached(kind, key, build, colors=colors, lines=lines, full_labels=labels, **config)
     return Chart(svg=svg, title=str(title), caption=str(caption), labels=labels, series=series, percent=percent)
@@ -291,7 +301,7 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
         config["range"] = (min(low, 0), high * 1.2)
     if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
         config["x_label_rotation"] = 20
-    config["value_formatter"] = lambda v: f"{v:g}"
+    config["value_formatter"] = decimal
     return _render_cached(
         pygal.Line, (ident, x_labels, values, name, target, target_name), build, show_dots=True, **config
     )

@@ -51,6 +51,16 @@ def test_count_axes_have_few_whole_number_ticks():
     assert re.findall(r">(\d+(?:[.,]\d+)?)</text>", ticks) == ["0", "2", "4", "6", "8"]
 
 
+def test_other_value_axes_have_a_few_round_ticks_in_french():
+    chart = charts.bars(["Cadre de vie", "Énergie"], (("Rang moyen", (2.9, 1.4)),), ident="ranks", horizontal=True)
+    ticks = re.findall(r'<g class="axis x always_show">(.*?)</g></g>', chart.svg)[0]
+    shown = re.findall(r">([\d,]+)</text>", ticks)
+    assert 3 <= len(shown) <= charts.TICKS_MAX + 1 and "," in "".join(shown) and "." not in "".join(shown)
+    percent = charts.bars(["Non", "Oui"], (("Public", (72.5, 27.5)),), ident="pct", horizontal=True, percent=True)
+    assert len(re.findall(r" %</text>", percent.svg)) <= charts.TICKS_MAX + 1
+    assert percent.rows == [("Non", ["72,5 %"]), ("Oui", ["27,5 %"])]
+
+
 def test_legends_take_as_many_columns_as_fit():
     assert charts.legend_columns(["Faible", "Moyenne", "Forte", "Critique"], 455) == 4
     assert charts.legend_columns(["Faible", "Moyenne", "Forte", "Critique"], 150) == 1
