@@ -19,8 +19,9 @@ a radar or a line beside the table of its numbers); they never import pygal.
   would touch side by side they lie down,
   labels on the left wrapped on two lines of :data:`WRAP` characters; a label cut short keeps its full text
   in a ``<title>`` (the tooltip) and in the chart's table of numbers (:class:`Chart`).
-- **Value axes**: counts have whole-number ticks, at most :data:`COUNT_TICKS_MAX` + 1 of them (0, 2, 4, 6, 8);
-  other values a few round ticks (:data:`TICKS_MAX`), written the Belgian French way (``2,5``).
+- **Value axes** start at zero and have at most :data:`TICKS_MAX` round steps, the last tick at or above the
+  highest bar (:func:`value_axis`): whole numbers for counts (0, 2, 4, 6, 8), written the Belgian French way
+  otherwise (``0,5``).
 - **Legends** sit under the plot in as many columns as their longest entry allows: never cut.
 - **Numbers**: :func:`bars` returns a :class:`Chart`, the SVG and the numbers it draws, which the include
   ``includes/chart.html`` prints as a table one click away.
@@ -28,7 +29,9 @@ a radar or a line beside the table of its numbers); they never import pygal.
   charts it changes.
 """
 
+import builtins
 import hashlib
+import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -60,8 +63,7 @@ LEGEND_MAX = 40
 UPRIGHT_LABEL_MAX = 12
 UPRIGHT_BARS_MAX = 12  # a rating scale from 0 to 10 stands upright
 WRAP = 22
-COUNT_TICKS_MAX = 5
-TICKS_MAX = 6
+TICKS_MAX = 5  # steps on a value axis
 FONT_SIZE = 15
 LEGEND_BOX = 12
 CACHE_SECONDS = 60 * 60
@@ -172,15 +174,24 @@ def legend_columns(names, plot_width: float) -> int:
     return max(1, min(len(names), int(plot_width // widest)))
 
 
-def count_axis(series, *, stacked: bool = False) -> dict:
-    """pygal options for an axis of whole numbers (counts): ticks 0, 1, 2… or a round step, never more than
-    :data:`COUNT_TICKS_MAX` steps, so that the ticks stay apart even on a narrow plot."""
+def value_axis(series, *, stacked: bool = False, whole: bool = False) -> dict:
+    """pygal options for a value axis from zero: at most :data:`TICKS_MAX` round steps (1, 2, 2.5 or 5
+    times a power of ten; whole numbers only when ``whole``, for counts) and a last tick at or above the
+    highest value, so that the ticks stay apart even on a narrow plot and no bar runs past the axis."""
     columns = list(zip(*(values for _name, values in series), strict=True))
     top = max((sum(v or 0 for v in c) if stacked else max(v or 0 for v in c) for c in columns), default=0) or 1
-    top = -(-top // 1)  # a count axis ends on a whole number
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 10**9) if top / s <= COUNT_TICKS_MAX)
-    top_tick = int(-(-top // step) * step)
-    return {"y_labels": list(range(0, top_tick + 1, step)), "range": (0, top_tick)}
+    steps = sorted(m * 10**e for e in builtins.range(-2, 10) for m in (1, 2, 2.5, 5))
+    if whole:
+        steps = [s for s in steps if s >= 1 and s == int(s)]
+    step = next(s for s in steps if math.ceil(top / s - 1e-9) <= TICKS_MAX)
+    ticks = [round(i * step, 6) for i in builtins.range(math.ceil(top / step - 1e-9) + 1)]
+    ticks = [int(t) if t == int(t) else t for t in ticks]
+    return {"y_labels": ticks, "range": (0, ticks[-1])}
+
+
+def count_axis(series, *, stacked: bool = False) -> dict:
+    """pygal options for an axis of whole numbers (counts): ticks 0, 1, 2… or a round step."""
+    return value_axis(series, stacked=stacked, whole=True)
 
 
 def bars(
@@ -234,12 +245,13 @@ def bars(
     if title:
         config["title"] = str(title)
     if range:
+        # A scale of its own (1 to 5, 0 to 100): pygal's round ticks, a few of them.
         config["range"] = range
-    if counts:
-        config.update(count_axis(series, stacked=stacked))
+        config["max_scale"] = TICKS_MAX + 1
+    elif all(v is None or v >= 0 for _n, values in series for v in values):
+        config.update(value_axis(series, stacked=stacked, whole=counts))
     else:
-        # Any other value axis: a few round ticks (pygal's max_scale), never "0 % 2 % 4 %… 22 %" squashed.
-        config["max_scale"] = TICKS_MAX
+        config["max_scale"] = TICKS_MAX + 1
     config["value_formatter"] = (lambda v: f"{decimal(v)} %") if percent else decimal
     key = (ident, labels, series, str(title), range, percent, counts, stacked)
     svg = _render_cached(kind, key, build, colors=colors, lines=lines, full_labels=labels, **config)
@@ -261,6 +273,8 @@ def radar(axes, series, *, ident="") -> str:
         (ident, axes, series),
         build,
         range=(0, 100),
+        # No "100" tick: it sat on the label of the top axis; the rings stay, the scale is in the heading.
+        y_labels=[20, 40, 60, 80],
         fill=True,
         width=WIDTH,
         height=RADAR_HEIGHT,
