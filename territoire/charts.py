@@ -275,6 +275,7 @@ def radar(axes, series, *, ident="") -> str:
         range=(0, 100),
         # No "100" tick: it sat on the label of the top axis; the rings stay, the scale is in the heading.
         y_labels=[20, 40, 60, 80],
+        legend_at_bottom_columns=legend_columns([name for name, _v in series], WIDTH - 60),
         fill=True,
         width=WIDTH,
         height=RADAR_HEIGHT,

@@ -99,3 +99,9 @@ def test_a_bar_chart_needs_no_script_and_scales_with_its_container():
     assert "<script" not in chart.svg and "<script" not in str(chart)
     assert f'viewBox="0 0 {charts.WIDTH} ' in chart.svg and ' width="' not in chart.svg.split(">", 1)[0]
     assert chart.rows == [(LONG, ["1 %"])]
+
+
+def test_a_radar_legend_of_long_names_takes_one_column_per_line():
+    svg = charts.radar(["Technologie", "Humain", "Institutions"], [("Personnel administratif", [1, 2, 3])] * 2)
+    entries = re.findall(r'<text x="([\d.]+)" y="([\d.]+)">Personnel administratif</text>', svg)
+    assert len(entries) == 2 and entries[0][0] == entries[1][0] and entries[0][1] != entries[1][1]
