@@ -2,40 +2,75 @@
 
 The one place for the palette, the size policy and long labels, used by the questionnaire results, the
 synthesis, the roadmap, the PDF report and the projects' indicators. Pages call :func:`bars`, :func:`radar`
-and :func:`line` and put the returned SVG in the page; they never import pygal.
+and :func:`line` and put the returned SVG in the page (bars through ``includes/chart.html``, with its numbers;
+a radar or a line beside the table of its numbers); they never import pygal.
 
-- **Palette**: :data:`PALETTE` for series whose colour means nothing but "another series";
-  :data:`IMPORTANCE_COLORS` for series ordered from least to most important (the badges' colours).
-- **Size**: every chart is :data:`WIDTH` wide and scales with its container; a horizontal bar
-  chart grows by :data:`ROW_HEIGHT` per bar (:func:`horizontal_height`), so its labels never
-  overlap; vertical charts have a fixed height.
-- **Long labels**: a label longer than :data:`LABEL_MAX` characters is cut with an ellipsis
-  (:func:`shorten`); vertical bars whose labels are longer than :data:`UPRIGHT_LABEL_MAX` are slanted
-  so that they do not run into each other.
+- **Palette**: :data:`PALETTE` for series whose colour means nothing but "another series"; :data:`TONES` for
+  series whose colour carries a meaning, named like Bootstrap's badges so that a bar and the badge of the same
+  thing share a colour: the gravest level is ``danger`` (red) everywhere, a warning ``warning`` (amber), the
+  least ``secondary`` (grey). An app maps its levels to tones once (``diagnostics.models.findings.
+  IMPORTANCE_TONES``, ``diagnostics.selectors.inventory.SEVERITY_TONES``) for its badges and :func:`tones`
+  turns them into the colours of its charts.
+- **Size**: every chart is :data:`WIDTH` wide in its viewBox and scales with its container (no fixed size),
+  so it holds on a 390 px phone as on a desktop; a horizontal bar chart grows by :data:`ROW_HEIGHT` per bar
+  (:func:`horizontal_height`), so its labels never overlap; vertical charts have a fixed height.
+- **Orientation**: bars stand upright only for a few short labels (scale points, years); with more than
+  :data:`UPRIGHT_BARS_MAX` bars, a label longer than :data:`UPRIGHT_LABEL_MAX` characters or labels that
+  would touch side by side they lie down,
+  labels on the left wrapped on two lines of :data:`WRAP` characters; a label cut short keeps its full text
+  in a ``<title>`` (the tooltip) and in the chart's table of numbers (:class:`Chart`).
+- **Value axes** start at zero and have at most :data:`TICKS_MAX` round steps, the last tick at or above the
+  highest bar (:func:`value_axis`): whole numbers for counts (0, 2, 4, 6, 8), written the Belgian French way
+  otherwise (``0,5``).
+- **Legends** sit under the plot in as many columns as their longest entry allows: never cut.
+- **Numbers**: :func:`bars` returns a :class:`Chart`, the SVG and the numbers it draws, which the include
+  ``includes/chart.html`` prints as a table one click away.
 - **Cache**: a chart is cached under a hash of the data it draws, so new data redraws only the
   charts it changes.
 """
 
+import builtins
 import hashlib
+import math
 import re
+import textwrap
+from dataclasses import dataclass
+from html import escape
 
 import pygal
 from django.core.cache import cache
+from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from pygal.style import Style
+from pygal.util import text_len
 
 PALETTE = ("#0f5257", "#d9822b", "#6a4c93", "#2a9d8f", "#c44536", "#457b9d")
-# From least to most important: grey, cyan, amber, red (the colours of the importance badges).
-IMPORTANCE_COLORS = ("#6c757d", "#17a2b8", "#e0a800", "#b02a37")
-WIDTH = 600
-ROW_HEIGHT = 36
+# The colours of meanings, one per Bootstrap badge tone (a shade darker where the badge colour is too pale to
+# tell apart on white): the same meaning gets the same colour in every chart and in the badges beside it.
+TONES = {
+    "danger": "#b02a37",
+    "warning": "#e0a800",
+    "info": "#17a2b8",
+    "success": "#198754",
+    "secondary": "#6c757d",
+}
+WIDTH = 520
+ROW_HEIGHT = 44
 VERTICAL_HEIGHT = 300
 RADAR_HEIGHT = 460
 LABEL_MAX = 60
 LEGEND_MAX = 40
 UPRIGHT_LABEL_MAX = 12
+UPRIGHT_BARS_MAX = 12  # a rating scale from 0 to 10 stands upright
+WRAP = 22
+TICKS_MAX = 5  # steps on a value axis
+FONT_SIZE = 15
+LEGEND_BOX = 12
 CACHE_SECONDS = 60 * 60
 SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
+CATEGORY_LABEL_RE = re.compile(
+    r'(<text x="([-\d.]+)" y="[-\d.]+" class="[^"]*">)[^<]*(</text>)(?:<title>[^<]*</title>)?'
+)
 
 
 def style(colors=PALETTE) -> Style:
@@ -48,16 +83,66 @@ def style(colors=PALETTE) -> Style:
         foreground_subtle="#6c757d",
         colors=colors,
         font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-        label_font_size=15,
-        major_label_font_size=15,
+        label_font_size=FONT_SIZE,
+        major_label_font_size=FONT_SIZE,
         value_font_size=14,
-        legend_font_size=15,
+        legend_font_size=FONT_SIZE,
         tooltip_font_size=14,
-        title_font_size=15,
+        title_font_size=FONT_SIZE,
     )
 
 
-STYLES = {PALETTE: style(PALETTE), IMPORTANCE_COLORS: style(IMPORTANCE_COLORS)}
+STYLES = {PALETTE: style(PALETTE)}
+
+
+def tones(names) -> tuple[str, ...]:
+    """The colours of the tones ``names`` (keys of :data:`TONES`), in order: the ``colors`` of a chart whose
+    series are levels of one meaning."""
+    return tuple(TONES[name] for name in names)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart and the numbers it draws. In a template ``{{ chart }}`` prints the SVG;
+    ``{% include "includes/chart.html" %}`` prints it with its table of numbers one click away."""
+
+    svg: str
+    title: str = ""
+    caption: str = ""
+    labels: tuple = ()
+    series: tuple = ()
+    percent: bool = False
+
+    def __str__(self) -> str:
+        return self.svg
+
+    def __html__(self) -> str:
+        return self.svg
+
+    def __bool__(self) -> bool:
+        return bool(self.svg)
+
+    @property
+    def columns(self) -> list[str]:
+        return [name for name, _values in self.series]
+
+    @property
+    def rows(self) -> list[tuple[str, list[str]]]:
+        """One row per label (in full), one formatted value per series; "—" where there is none."""
+        return [
+            (label, [self._format(values[i]) for _n, values in self.series]) for i, label in enumerate(self.labels)
+        ]
+
+    def _format(self, value) -> str:
+        if value is None:
+            return "—"
+        shown = number_format(round(value, 1), decimal_pos=None, use_l10n=True)
+        return f"{shown} %" if self.percent else shown
+
+
+def decimal(value) -> str:
+    """A number on an axis or in a tooltip the Belgian French way: ``2,5``, never ``2.5``."""
+    return f"{value:g}".replace(".", ",")
 
 
 def shorten(text, limit: int = LABEL_MAX) -> str:
@@ -66,18 +151,47 @@ def shorten(text, limit: int = LABEL_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def horizontal_height(bars: int, *, title: bool = False) -> int:
-    """The height of a horizontal bar chart of ``bars`` bars: room for the legend, and one row per bar."""
-    return 90 + (30 if title else 0) + ROW_HEIGHT * max(bars, 1)
+def wrap(text, width: int = WRAP, lines: int = 2) -> list[str]:
+    """``text`` on at most ``lines`` lines of ``width`` characters, the last one ending in an ellipsis when cut."""
+    return textwrap.wrap(str(text), width, max_lines=lines, placeholder=" …", break_long_words=True) or [""]
+
+
+def upright(x_labels) -> bool:
+    """Whether bars over ``x_labels`` may stand upright: a few short labels that fit side by side."""
+    longest = max((len(str(x)) for x in x_labels), default=0)
+    side_by_side = text_len((longest + 1) * len(x_labels), FONT_SIZE) <= WIDTH - 60
+    return len(x_labels) <= UPRIGHT_BARS_MAX and longest <= UPRIGHT_LABEL_MAX and side_by_side
+
+
+def horizontal_height(bars: int, *, title: bool = False, legend_rows: int = 0) -> int:
+    """The height of a horizontal bar chart of ``bars`` bars: room for the axis, the legend, one row per bar."""
+    return 60 + (30 if title else 0) + 24 * legend_rows + ROW_HEIGHT * max(bars, 1)
+
+
+def legend_columns(names, plot_width: float) -> int:
+    """As many legend columns as fit the longest entry side by side in ``plot_width``, at least one."""
+    widest = LEGEND_BOX + 5 + text_len(max((len(n) for n in names), default=0), FONT_SIZE) + 10
+    return max(1, min(len(names), int(plot_width // widest)))
+
+
+def value_axis(series, *, stacked: bool = False, whole: bool = False) -> dict:
+    """pygal options for a value axis from zero: at most :data:`TICKS_MAX` round steps (1, 2, 2.5 or 5
+    times a power of ten; whole numbers only when ``whole``, for counts) and a last tick at or above the
+    highest value, so that the ticks stay apart even on a narrow plot and no bar runs past the axis."""
+    columns = list(zip(*(values for _name, values in series), strict=True))
+    top = max((sum(v or 0 for v in c) if stacked else max(v or 0 for v in c) for c in columns), default=0) or 1
+    steps = sorted(m * 10**e for e in builtins.range(-2, 10) for m in (1, 2, 2.5, 5))
+    if whole:
+        steps = [s for s in steps if s >= 1 and s == int(s)]
+    step = next(s for s in steps if math.ceil(top / s - 1e-9) <= TICKS_MAX)
+    ticks = [round(i * step, 6) for i in builtins.range(math.ceil(top / step - 1e-9) + 1)]
+    ticks = [int(t) if t == int(t) else t for t in ticks]
+    return {"y_labels": ticks, "range": (0, ticks[-1])}
 
 
 def count_axis(series, *, stacked: bool = False) -> dict:
     """pygal options for an axis of whole numbers (counts): ticks 0, 1, 2… or a round step."""
-    columns = list(zip(*(values for _name, values in series), strict=True))
-    top = max((sum(c) if stacked else max(c) for c in columns), default=0) or 1
-    step = next(s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 10**9) if top / s <= 10)
-    top_tick = -(-top // step) * step
-    return {"y_labels": list(range(0, top_tick + 1, step)), "range": (0, top_tick)}
+    return value_axis(series, stacked=stacked, whole=True)
 
 
 def bars(
@@ -89,41 +203,59 @@ def bars(
     stacked: bool = False,
     height: int | None = None,
     title="",
+    caption="",
     percent: bool = False,
     counts: bool = False,
     range=None,  # noqa: A002 - pygal's name
     colors=PALETTE,
-) -> str:
-    """Bars of ``series`` (``(name, values)`` pairs) over ``x_labels``, as SVG.
+) -> Chart:
+    """Bars of ``series`` (``(name, values)`` pairs) over ``x_labels``, as a :class:`Chart`.
 
-    ``percent`` prints values as percentages; ``counts`` puts whole-number ticks on the value axis;
+    The bars lie down when ``horizontal`` or when the labels would not fit upright (:func:`upright`).
+    ``caption`` is a sentence for under the chart; ``percent`` prints values as percentages; ``counts`` puts
+    whole-number ticks on the value axis;
     ``ident`` tells apart charts that draw the same data (it is part of the cache key).
     """
+    labels = tuple(str(x) for x in x_labels)
+    series = tuple((str(name), tuple(values)) for name, values in series)
+    horizontal = horizontal or not upright(labels)
+    names = [shorten(name, LEGEND_MAX) for name, _v in series]
     if horizontal:
-        kind = pygal.HorizontalBar
-        height = height or horizontal_height(len(x_labels), title=bool(title))
+        kind = pygal.HorizontalStackedBar if stacked else pygal.HorizontalBar
+        lines = tuple(tuple(wrap(x)) for x in labels)
+        # pygal sizes the label margin from the text it is given: the widest line of each wrapped label.
+        drawn_labels = tuple(max(ls, key=len) for ls in lines)
+        plot_width = WIDTH - text_len(max(map(len, drawn_labels), default=0), FONT_SIZE) - 30
     else:
         kind = pygal.StackedBar if stacked else pygal.Bar
-        height = height or VERTICAL_HEIGHT
-    x_labels = tuple(shorten(x) for x in x_labels)
-    series = tuple((shorten(name, LEGEND_MAX), tuple(values)) for name, values in series)
+        lines, drawn_labels, plot_width = None, labels, WIDTH - 60
+    columns = legend_columns(names, plot_width)
+    legend_rows = -(-len(series) // columns) if len(series) > 1 else 0
+    if horizontal:
+        height = height or horizontal_height(len(labels), title=bool(title), legend_rows=legend_rows)
+    else:
+        height = height or VERTICAL_HEIGHT + 24 * legend_rows
 
     def build(chart):
-        chart.x_labels = list(x_labels)
-        for name, values in series:
+        chart.x_labels = list(drawn_labels)
+        for (_name, values), name in zip(series, names, strict=True):
             chart.add(name, list(values))
 
-    config = {"width": WIDTH, "height": height, "show_legend": len(series) > 1}
+    config = {"width": WIDTH, "height": height, "show_legend": len(series) > 1, "legend_at_bottom_columns": columns}
     if title:
         config["title"] = str(title)
     if range:
+        # A scale of its own (1 to 5, 0 to 100): pygal's round ticks, a few of them.
         config["range"] = range
-    if counts:
-        config.update(count_axis(series, stacked=stacked))
-    config["value_formatter"] = (lambda v: f"{v:g} %") if percent else (lambda v: f"{v:g}")
-    if not horizontal and any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
-        config["x_label_rotation"] = 20
-    return _render_cached(kind, (ident, x_labels, series, str(title), range, percent), build, colors=colors, **config)
+        config["max_scale"] = TICKS_MAX + 1
+    elif all(v is None or v >= 0 for _n, values in series for v in values):
+        config.update(value_axis(series, stacked=stacked, whole=counts))
+    else:
+        config["max_scale"] = TICKS_MAX + 1
+    config["value_formatter"] = (lambda v: f"{decimal(v)} %") if percent else decimal
+    key = (ident, labels, series, str(title), range, percent, counts, stacked)
+    svg = _render_cached(kind, key, build, colors=colors, lines=lines, full_labels=labels, **config)
+    return Chart(svg=svg, title=str(title), caption=str(caption), labels=labels, series=series, percent=percent)
 
 
 def radar(axes, series, *, ident="") -> str:
@@ -141,6 +273,9 @@ def radar(axes, series, *, ident="") -> str:
         (ident, axes, series),
         build,
         range=(0, 100),
+        # No "100" tick: it sat on the label of the top axis; the rings stay, the scale is in the heading.
+        y_labels=[20, 40, 60, 80],
+        legend_at_bottom_columns=legend_columns([name for name, _v in series], WIDTH - 60),
         fill=True,
         width=WIDTH,
         height=RADAR_HEIGHT,
@@ -181,7 +316,7 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
         config["range"] = (min(low, 0), high * 1.2)
     if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
         config["x_label_rotation"] = 20
-    config["value_formatter"] = lambda v: f"{v:g}"
+    config["value_formatter"] = decimal
     return _render_cached(
         pygal.Line, (ident, x_labels, values, name, target, target_name), build, show_dots=True, **config
     )
@@ -189,13 +324,13 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
 
 def _chart(kind, *, colors, **config):
     """A pygal chart that needs no external script or stylesheet (``js=()``), sized by its container."""
+    config.setdefault("legend_at_bottom_columns", 3)
     return kind(
         js=(),
         style=STYLES.get(colors) or style(colors),
         disable_xml_declaration=True,
         explicit_size=False,
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
         print_values=False,
         truncate_label=LABEL_MAX,
         truncate_legend=LEGEND_MAX,
@@ -203,7 +338,7 @@ def _chart(kind, *, colors, **config):
     )
 
 
-def _render_cached(kind, data_key, build, *, colors=PALETTE, **config) -> str:
+def _render_cached(kind, data_key, build, *, colors=PALETTE, lines=None, full_labels=(), **config) -> str:
     options = sorted((k, v) for k, v in config.items() if not callable(v))
     key = "chart:" + hashlib.sha256(repr((kind.__name__, data_key, colors, options)).encode()).hexdigest()
     svg = cache.get(key)
@@ -213,5 +348,29 @@ def _render_cached(kind, data_key, build, *, colors=PALETTE, **config) -> str:
         # Even with js=() pygal writes an inline <script> holding its config for the tooltips: the CSP
         # would block it anyway, so it goes.
         svg = SCRIPT_RE.sub("", chart.render(is_unicode=True))
+        if lines:
+            svg = _wrap_category_labels(svg, lines, full_labels)
         cache.set(key, svg, CACHE_SECONDS)
-    return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws
+    return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws, and so does _wrap_category_labels
+
+
+def _wrap_category_labels(svg: str, lines, full_labels) -> str:
+    """The category labels of a horizontal bar chart on their wrapped lines, each with its full text as
+    ``<title>`` (pygal draws one line per label, and the categories are the first texts of its "axis y")."""
+    head, sep, axis = svg.partition('<g class="axis y">')
+    axis, rest_sep, rest = axis.partition('<g class="axis x')
+    # pygal lists the categories from the bottom up (the first label is drawn lowest).
+    labels = iter(zip(lines, full_labels, strict=True))
+
+    def one(match):
+        label_lines, full = next(labels)
+        x = match.group(2)
+        first_dy = -0.6 * (len(label_lines) - 1)
+        spans = "".join(
+            f'<tspan x="{x}" dy="{first_dy if i == 0 else 1.2:.1f}em">{escape(line, quote=False)}</tspan>'
+            for i, line in enumerate(label_lines)
+        )
+        return f"{match.group(1)}{spans}{match.group(3)}<title>{escape(full, quote=False)}</title>"
+
+    axis = CATEGORY_LABEL_RE.sub(one, axis, count=len(full_labels))
+    return head + sep + axis + rest_sep + rest

@@ -25,6 +25,15 @@ class Importance(models.IntegerChoices):
     CRITICAL = 4, _("Critique")
 
 
+# The tone of each importance in badges and charts (territoire.charts.TONES): the gravest is red everywhere.
+IMPORTANCE_TONES = {
+    Importance.LOW: "secondary",
+    Importance.MEDIUM: "info",
+    Importance.HIGH: "warning",
+    Importance.CRITICAL: "danger",
+}
+
+
 class FindingQuerySet(TenantQuerySet):
     commune_lookup = "mission__commune"
 
@@ -89,6 +98,11 @@ class Finding(TimeStampedModel):
 
     def __str__(self):
         return self.statement
+
+    @property
+    def importance_tone(self) -> str:
+        """The tone of the importance badge, the colour of the same importance in charts."""
+        return IMPORTANCE_TONES.get(self.importance, "light")
 
     @property
     def is_merged(self) -> bool:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from diagnostics.models import Finding, FindingSource, Importance, SourceKind
+from diagnostics.models.findings import IMPORTANCE_TONES
 from territoire import charts
 from territoire.models import SmartTheme
 
@@ -86,7 +87,7 @@ def findings_section(mission, *, may_read_interviews: bool) -> dict:
             counts=True,
             ident="synthesis-findings",
             title=_("Constats par thème et importance"),
-            colors=charts.IMPORTANCE_COLORS,
+            colors=charts.tones(IMPORTANCE_TONES[value] for value in Importance.values),
         )
     return {
         "total": total,

@@ -39,6 +39,8 @@ class Severity(models.TextChoices):
     LOW = "low", gettext_lazy("Faible")
 
 
+# The tone of each severity in badges and charts (territoire.charts.TONES): the gravest is red everywhere.
+SEVERITY_TONES = {Severity.HIGH: "danger", Severity.MEDIUM: "warning", Severity.LOW: "secondary"}
 SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
 
@@ -278,6 +280,7 @@ def inventory_section(mission) -> dict:
             counts=True,
             ident="synthesis-alerts",
             title=_("Alertes par type et gravité"),
+            colors=charts.tones(SEVERITY_TONES[s] for s in Severity.values),
         )
     return {
         "systems": len(systems),

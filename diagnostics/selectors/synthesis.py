@@ -144,6 +144,7 @@ def pst_section(mission) -> dict:
             counts=True,
             ident="synthesis-pst",
             title=_("Éléments du PST étiquetés par thème"),
+            caption=_("Nombre d'objectifs et d'actions du PST étiquetés par thème smart."),
         )
     return {
         "pst": pst,

@@ -4,6 +4,7 @@ from django import template
 from django.db.models import Count, Q
 
 from diagnostics.notes import render_notes
+from diagnostics.selectors.inventory import SEVERITY_TONES
 
 register = template.Library()
 
@@ -47,7 +48,7 @@ def fieldwork_summary(mission):
     return mission._fieldwork_summary
 
 
-SEVERITY_BADGES = {"high": "text-bg-danger", "medium": "text-bg-warning", "low": "text-bg-secondary"}
+SEVERITY_BADGES = {severity: f"text-bg-{tone}" for severity, tone in SEVERITY_TONES.items()}
 STATUS_BADGES = {
     "planned": "text-bg-info",
     "done": "text-bg-success",

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from diagnostics.models import Answer, AnswerItem, Audience, QuestionType, Response
 from diagnostics.services.results import result_tally_rebuild
 from territoire.models import ExportJob
+from tests.charts import charts_without_numbers, figures
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
 from tests.diagnostics.results_pages import whole_results
 from tests.exports import download_export
@@ -95,6 +96,8 @@ def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_
     assert "« Une idée »" in page
     charts = re.findall(r"<svg.*?</svg>", page, re.S)
     assert charts and not any("<script" in svg or "http://kozea" in svg.split(">", 1)[0] for svg in charts)
+    # Every chart has its numbers: a table one click away, or the table beside it (the maturity radars).
+    assert len(figures(page)) == page.count("<svg") and charts_without_numbers(page) == []
 
 
 def test_filters_by_audience_and_service(client, tenant_a, world, settings):

@@ -1,5 +1,6 @@
 """The « diagnostic smart » synthesis page: its sections, sentences, charts and a fixed query count."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 from diagnostics.models import Answer, Audience, QuestionType, Response
 from diagnostics.selectors.synthesis import synthesis
 from territoire.models import PSTNodeTag
+from tests.charts import charts_without_numbers, figures
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
 from tests.diagnostics.factories_fieldwork import (
     CardFactory,
@@ -97,6 +99,22 @@ def test_the_synthesis_reads_section_by_section(client, tenant_a, settings):
     assert html.count("<svg") >= 7
     assert "<script" not in html.split("<main", 1)[-1].split("</main>")[0]
     assert reverse("diagnostics:inventory", kwargs={"mission_id": tenant_a.mission.pk}) in html
+
+
+def test_every_chart_of_the_synthesis_has_its_numbers(client, tenant_a, settings):
+    settings.ANONYMOUS_MIN_GROUP_SIZE = 3
+    build(tenant_a, 3)
+    client.force_login(tenant_a.college)
+    page = client.get(reverse("diagnostics:synthesis", kwargs={"mission_id": tenant_a.mission.pk})).content.decode()
+    drawn = figures(page)
+    # PST, participation, interviews, workshop votes, alerts, findings; two maturity radars with their tables.
+    assert len(drawn) == 8 and all("<svg" in html for html, _table in drawn)
+    assert charts_without_numbers(page) == []
+    assert page.count("Voir les chiffres") == 6
+    # The numbers are the chart's own, labels in full: one row per challenge, with its votes.
+    workshop = next(html for html, _t in drawn if "Votes des défis retenus" in html)
+    row = r'<th scope="row" class="fw-normal">Défi numéro \d+ pour la commune</th>\s*<td class="text-end[^"]*">2</td>'
+    assert len(re.findall(row, workshop)) == 5
 
 
 def test_synthesis_is_plain_data_the_report_can_reuse(tenant_a, settings):

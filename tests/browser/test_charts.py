@@ -1,0 +1,111 @@
+"""The charts of the « diagnostic smart » read on a desktop and on a 390 px phone (issue 15, item 2).
+
+Long labels, counts up to eight, four importances and three alert severities: the data that squashed the
+charts ("012345678", « Critique » cut off). Each chart is screenshotted alone and with its numbers open.
+"""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from diagnostics.models import Audience, QuestionType, Response
+from diagnostics.models.campaigns import Answer
+from territoire.models import PSTNodeTag
+from tests.browser.conftest import SCREENSHOTS
+from tests.conftest import make_tenant
+from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
+from tests.diagnostics.factories_fieldwork import (
+    CardFactory,
+    CardVoteFactory,
+    FlowFactory,
+    IntervieweeFactory,
+    InterviewFactory,
+    SystemFactory,
+    WorkshopFactory,
+)
+from tests.diagnostics.factories_findings import FindingFactory
+from tests.territoire.factories import pst_tree
+
+PHONE = {"width": 390, "height": 844}
+CHALLENGES = [
+    "Permettre aux citoyens de payer toutes leurs redevances communales en ligne, sans se déplacer",
+    "Organiser le covoiturage entre les villages les plus éloignés du centre et la gare",
+    "Signaler un problème de voirie en deux clics depuis son téléphone",
+    "Suivre en ligne l'avancement de sa demande de permis d'urbanisme",
+    "Connaître les places de parking libres",
+]
+
+
+@pytest.fixture
+def world(transactional_db):
+    tenant = make_tenant("Val-d'Ourthe")
+    _pst, _os, _oos, actions = pst_tree(tenant.commune, actions_per_oo=3)
+    for i, action in enumerate(actions):
+        PSTNodeTag.objects.create(node=action, kind="theme", value=["mobility", "governance", "energy"][i % 3])
+    workshop = WorkshopFactory(mission=tenant.mission, closed=True)
+    for rank, text in enumerate(CHALLENGES, 1):
+        CardVoteFactory.create_batch(
+            9 - rank, card=CardFactory(workshop=workshop, text=text, theme="mobility", selected=True, rank=rank)
+        )
+    section = SectionFactory(questionnaire__mission=tenant.mission)
+    question = QuestionFactory(section=section, type=QuestionType.LIKERT)
+    for audience in (Audience.STAFF, Audience.COLLEGE, Audience.CITIZENS):
+        campaign = CampaignFactory(questionnaire=section.questionnaire, audience=audience)
+        for invitation in InvitationFactory.create_batch(7, campaign=campaign):
+            response = Response.objects.create(campaign=campaign, invitation=invitation, submitted_at=timezone.now())
+            Answer.objects.create(response=response, question=question, value=3, number=3, score=50)
+    for audience in ("college", "staff", "staff", "civil_society"):
+        interview = InterviewFactory(mission=tenant.mission, interviewer=tenant.consultant, done=True)
+        IntervieweeFactory(interview=interview, audience=audience)
+    saphir = SystemFactory(commune=tenant.commune, name="Saphir", category="finance")
+    for name in ("Onyx", "Rubis", "Opale"):
+        FlowFactory(source=saphir, target=SystemFactory(commune=tenant.commune, name=name, category="finance"))
+    SystemFactory(commune=tenant.commune, name="Registre papier numérisé")
+    for i, theme in enumerate(["mobility", "governance", "living", "administration", "energy", "economy"] * 2):
+        FindingFactory(mission=tenant.mission, theme=theme, importance=1 + i % 4)
+    return tenant
+
+
+def _charts_read(page, name):
+    """Every chart of the synthesis fits its column, and its numbers open in one click."""
+    figures = page.locator("figure.chart")
+    assert figures.count() >= 6
+    for i in range(figures.count()):
+        figure = figures.nth(i)
+        figure.scroll_into_view_if_needed()
+        box, svg = figure.bounding_box(), figure.locator("svg").bounding_box()
+        assert svg["x"] >= box["x"] - 1 and svg["x"] + svg["width"] <= box["x"] + box["width"] + 1
+        figure.get_by_text("Voir les chiffres").click()
+        expect(figure.locator("table")).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        figure.screenshot(path=str(SCREENSHOTS / f"{name}-chart-{i + 1}.png"))
+
+
+def test_synthesis_charts_read_on_desktop_and_phone(page, live_server, login, screenshot, assert_accessible, world):
+    login(world.consultant)
+    url = f"{live_server.url}/missions/{world.mission.pk}/diagnostic/synthese/"
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Diagnostic smart", exact=True)).to_be_visible()
+    screenshot("charts-synthesis-desktop")
+    _charts_read(page, "charts-desktop")
+    assert_accessible()
+
+    page.set_viewport_size(PHONE)
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot("charts-synthesis-phone")
+    _charts_read(page, "charts-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_accessible()
+
+
+def test_findings_table_headers_do_not_overlap(page, live_server, login, screenshot, world):
+    login(world.consultant)
+    page.goto(f"{live_server.url}/missions/{world.mission.pk}/diagnostic/constats/")
+    expect(page.get_by_role("heading", name="Constats (besoins)")).to_be_visible()
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('thead th')].filter(th => th.scrollWidth > th.clientWidth)"
+        ".map(th => th.textContent.trim())"
+    )
+    screenshot("charts-findings-list")
+    assert not overflowing, f"headers wider than their column: {overflowing}"
