@@ -62,14 +62,13 @@ class Journey:
         return path
 
 
-def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 60):
-    """Press Tab (Shift+Tab) until the focused element matches ``selector``: how a keyboard user gets there."""
-    key = "Shift+Tab" if backwards else "Tab"
+def tab_to(page, selector: str, *, limit: int = 60):
+    """Press Tab until the focused element matches ``selector``: how a keyboard user gets there."""
     for _ in range(limit):
-        page.keyboard.press(key)
+        page.keyboard.press("Tab")
         if page.evaluate("(s) => !!document.activeElement && document.activeElement.matches(s)", selector):
             return
-    raise AssertionError(f"{selector} is not reachable with {key} from here ({page.url})")
+    raise AssertionError(f"{selector} is not reachable with Tab from here ({page.url})")
 
 
 # --- 1. The consultant ------------------------------------------------------------------------------------------
@@ -96,7 +95,9 @@ def agency(transactional_db):
 
 
 @pytest.mark.worker
-def test_journey_1_consultant_from_mission_to_report(page, live_server, login, agency, celery_worker_journey):
+def test_journey_1_consultant_from_mission_to_report(
+    page, live_server, login, agency, celery_worker_journey, tmp_path
+):
     commune, consultant = agency
     journey = Journey("1-consultant")
     login(consultant)
@@ -204,6 +205,10 @@ def test_journey_1_consultant_from_mission_to_report(page, live_server, login, a
     journey.step(page, "report-ready")
     version = ReportVersion.objects.get(mission=mission)
     assert version.status == ReportStatus.DONE and version.pages > 1
+    if celery_worker_journey is not None:  # the worker process did the work, not the live server's thread
+        log = "".join(path.read_text() for path in tmp_path.glob("worker-*.log"))
+        for task in ("territoire.pst_import_analyse", "roadmap.report_render"):
+            assert re.search(rf"Task {task}\[[^]]+\] succeeded", log), f"{task} did not run in the worker"
 
 
 # --- 2. The citizen, keyboard only, on a phone --------------------------------------------------------------------
@@ -219,17 +224,33 @@ def citizens_campaign(transactional_db):
     return campaign, questions
 
 
+@pytest.fixture
+def phones(browser, live_server):
+    """``phones(**options)`` opens a phone-sized browser context; all are closed before the live server stops."""
+    opened = []
+
+    def open_context(**options):
+        opened.append(browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-BE", **options))
+        return opened[-1]
+
+    yield open_context
+    for context in opened:
+        context.close()
+
+
 def saved(page, question):
+    """The last change of ``question`` is saved: no autosave left in flight, and the question says so."""
+    page.wait_for_load_state("networkidle")
     expect(page.locator(f"#status-{question.pk}")).to_contain_text("Enregistré")
 
 
 def test_journey_2_citizen_answers_half_comes_back_and_finishes_with_the_keyboard(
-    browser, live_server, citizens_campaign
+    phones, live_server, citizens_campaign
 ):
     campaign, q = citizens_campaign
     journey = Journey("2-citizen")
     link = f"{live_server.url}/p/{campaign.public_token}/"
-    phone_context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-BE")
+    phone_context = phones()
     phone = phone_context.new_page()
     phone.goto(link)
     journey.step(phone, "public-link")
@@ -268,9 +289,7 @@ def test_journey_2_citizen_answers_half_comes_back_and_finishes_with_the_keyboar
     state = phone_context.storage_state()  # what the phone keeps when the browser is closed: its cookies
     phone_context.close()
 
-    phone_context = browser.new_context(
-        viewport=PHONE, is_mobile=True, has_touch=True, locale="fr-BE", storage_state=state
-    )
+    phone_context = phones(storage_state=state)
     phone = phone_context.new_page()
     phone.goto(link)
     expect(phone.get_by_text("Section 2 sur 2")).to_be_visible()
@@ -343,6 +362,8 @@ def test_journey_3_college_reads_the_diagnostic_and_ranking_and_downloads_the_re
     page.get_by_role("link", name=tenant.mission.title).first.click()
     journey.step(page, "mission")
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/synthese/")
+    radar = page.locator("#s-questionnaires svg[role=img][aria-label*='Technologie']")  # read by its numbers
+    expect(radar).to_have_attribute("aria-label", re.compile(r"^Personnel administratif : Technologie \d+"))
     journey.step(page, "diagnostic")
     page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/feuille-de-route/classement/")
     rows = page.locator("#ranking-table tbody th")
@@ -399,10 +420,15 @@ def test_journey_4_staff_follows_the_milestones_of_a_project(page, live_server, 
     journey.step(page, "dashboard")
     page.get_by_role("link", name=tenant.mission.title).first.click()
     journey.step(page, "mission")
-    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/projets/")
+    page.get_by_role("navigation", name="Étapes de la mission").get_by_role("link", name="Projets").click()
     journey.step(page, "projects")
     page.get_by_role("link", name="E-guichet").first.click()
     journey.step(page, "project")
     page.get_by_role("link", name="Jalons", exact=True).click()
-    expect(page.get_by_text("Formulaires en ligne")).to_be_visible()
+    rows = page.locator("table tbody tr")
+    expect(rows.filter(has_text="Attribution du marché")).to_contain_text("Atteint")
+    expect(rows.filter(has_text="Formulaires en ligne")).to_contain_text("En retard de 5 jours")
+    expect(rows.filter(has_text="Mise en ligne")).to_contain_text("À venir")
     journey.step(page, "milestones")
+    # Following is reading: outside the project's team, a staff member has no form to change a milestone.
+    expect(page.get_by_role("button", name=re.compile("Enregistrer|Ajouter"))).to_have_count(0)
