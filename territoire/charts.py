@@ -25,6 +25,8 @@ a radar or a line beside the table of its numbers); they never import pygal.
 - **Legends** sit under the plot in as many columns as their longest entry allows: never cut.
 - **Numbers**: :func:`bars` returns a :class:`Chart`, the SVG and the numbers it draws, which the include
   ``includes/chart.html`` prints as a table one click away.
+- **Text alternative**: every chart is an image (``role="img"``) whose ``aria-label`` reads its data, series by
+  series (:func:`describe`): a screen reader hears the numbers, not the scattered labels of the drawing.
 - **Cache**: a chart is cached under a hash of the data it draws, so new data redraws only the
   charts it changes.
 """
@@ -145,6 +147,22 @@ def decimal(value) -> str:
     return f"{value:g}".replace(".", ",")
 
 
+def _number(value, unit="") -> str:
+    if value is None:
+        return "—"
+    text = decimal(round(float(value), 1))
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+def describe(x_labels, series, *, title="", unit="") -> str:
+    """The data of a chart as one line of text: ``Title. Series : label value, label value. Series : …``."""
+    parts = [str(title)] if title else []
+    for name, values in series:
+        points = ", ".join(f"{label} {_number(value, unit)}" for label, value in zip(x_labels, values, strict=False))
+        parts.append(f"{name} : {points}" if name else points)
+    return ". ".join(parts)
+
+
 def shorten(text, limit: int = LABEL_MAX) -> str:
     """``text`` cut to ``limit`` characters, the last one an ellipsis when something was cut."""
     text = str(text)
@@ -254,7 +272,8 @@ def bars(
         config["max_scale"] = TICKS_MAX + 1
     config["value_formatter"] = (lambda v: f"{decimal(v)} %") if percent else decimal
     key = (ident, labels, series, str(title), range, percent, counts, stacked)
-    svg = _render_cached(kind, key, build, colors=colors, lines=lines, full_labels=labels, **config)
+    text = describe(labels, series, title=title, unit="%" if percent else "")
+    svg = _render_cached(kind, key, build, text=text, colors=colors, lines=lines, full_labels=labels, **config)
     return Chart(svg=svg, title=str(title), caption=str(caption), labels=labels, series=series, percent=percent)
 
 
@@ -272,6 +291,7 @@ def radar(axes, series, *, ident="") -> str:
         pygal.Radar,
         (ident, axes, series),
         build,
+        text=describe(axes, series),
         range=(0, 100),
         # No "100" tick: it sat on the label of the top axis; the rings stay, the scale is in the heading.
         y_labels=[20, 40, 60, 80],
@@ -317,8 +337,11 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
     if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
         config["x_label_rotation"] = 20
     config["value_formatter"] = decimal
+    text = describe(x_labels, [(name, values)])
+    if target is not None:
+        text += f". {target_name} : {_number(target)}"
     return _render_cached(
-        pygal.Line, (ident, x_labels, values, name, target, target_name), build, show_dots=True, **config
+        pygal.Line, (ident, x_labels, values, name, target, target_name), build, text=text, show_dots=True, **config
     )
 
 
@@ -338,9 +361,9 @@ def _chart(kind, *, colors, **config):
     )
 
 
-def _render_cached(kind, data_key, build, *, colors=PALETTE, lines=None, full_labels=(), **config) -> str:
+def _render_cached(kind, data_key, build, *, text, colors=PALETTE, lines=None, full_labels=(), **config) -> str:
     options = sorted((k, v) for k, v in config.items() if not callable(v))
-    key = "chart:" + hashlib.sha256(repr((kind.__name__, data_key, colors, options)).encode()).hexdigest()
+    key = "chart:" + hashlib.sha256(repr((kind.__name__, data_key, colors, options, text)).encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
         chart = _chart(kind, colors=colors, **config)
@@ -350,6 +373,8 @@ def _render_cached(kind, data_key, build, *, colors=PALETTE, lines=None, full_la
         svg = SCRIPT_RE.sub("", chart.render(is_unicode=True))
         if lines:
             svg = _wrap_category_labels(svg, lines, full_labels)
+        # One image named by its data: its drawn labels are not read one by one.
+        svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(text)}" ', 1)
         cache.set(key, svg, CACHE_SECONDS)
     return mark_safe(svg)  # noqa: S308 - pygal escapes every label it draws, and so does _wrap_category_labels
 

@@ -259,9 +259,9 @@ def questionnaire_section(mission) -> dict:
             )
             % {
                 "low": SmartDimension(low).label,
-                "low_score": number_format(dims[low], 0),
+                "low_score": number_format(round(dims[low]), 0),
                 "high": SmartDimension(high).label,
-                "high_score": number_format(dims[high], 0),
+                "high_score": number_format(round(dims[high]), 0),
             }
         )
     if hidden:

@@ -82,7 +82,8 @@ def _label(value) -> str:
 
 
 def _number(value, decimals=0) -> str:
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # Rounded first: number_format cuts the extra decimals off (31.7 would print 31 where the page shows 32).
+    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def _figure(svg, caption, numbers) -> dict:

@@ -17,6 +17,8 @@ def money(value, decimals=2):
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
+    # Rounded here: number_format cuts extra decimals off (12 500,6 would read 12 500 € at 0 decimals).
+    amount = round(amount, int(decimals))
     return f"{number_format(amount, decimal_pos=int(decimals), use_l10n=True, force_grouping=True)}\xa0€"
 
 
@@ -29,7 +31,9 @@ def number(value, decimals=None):
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
-    return number_format(amount, decimal_pos=None if decimals is None else int(decimals), force_grouping=True)
+    if decimals is None:
+        return number_format(amount, force_grouping=True)
+    return number_format(round(amount, int(decimals)), decimal_pos=int(decimals), force_grouping=True)
 
 
 @register.simple_tag(takes_context=True)

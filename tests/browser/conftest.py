@@ -100,17 +100,18 @@ def login(page, live_server):
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 
 
+def check_accessible(page):
+    """Run axe-core (vendored, tests only) on the page as it is now; fail on serious or critical issues."""
+    page.evaluate(AXE_SOURCE)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:3]}" for v in serious
+    )
+    assert not serious, f"accessibility problems on {page.url}:\n{details}"
+
+
 @pytest.fixture
 def assert_accessible(page):
-    """Run axe-core (vendored, tests only) on the current page; fail on serious or critical issues."""
-
-    def check():
-        page.evaluate(AXE_SOURCE)
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
-        details = "\n".join(
-            f"- {v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:3]}" for v in serious
-        )
-        assert not serious, f"accessibility problems on {page.url}:\n{details}"
-
-    return check
+    """``assert_accessible()`` checks the test's page with :func:`check_accessible`."""
+    return lambda: check_accessible(page)

@@ -105,3 +105,27 @@ def test_a_radar_legend_of_long_names_takes_one_column_per_line():
     svg = charts.radar(["Technologie", "Humain", "Institutions"], [("Personnel administratif", [1, 2, 3])] * 2)
     entries = re.findall(r'<text x="([\d.]+)" y="([\d.]+)">Personnel administratif</text>', svg)
     assert len(entries) == 2 and entries[0][0] == entries[1][0] and entries[0][1] != entries[1][1]
+
+
+def test_every_chart_is_an_image_named_by_its_data():
+    cases = [
+        (
+            charts.bars(["Oui", "Non"], [("Personnel", [75, 25.04])], ident="t3", horizontal=True, percent=True).svg,
+            "Personnel : Oui 75\u00a0%, Non 25\u00a0%",
+        ),
+        (
+            charts.radar(["Gouvernance", "Données"], [("Collège", [62.5, 40]), ("Personnel", [50, None])]),
+            "Collège : Gouvernance 62,5, Données 40. Personnel : Gouvernance 50, Données 0",
+        ),
+        (
+            charts.line(
+                ["01/01/2026", "01/02/2026"], [5, 12.5], ident="t4", name="Démarches", target=40, target_name="Cible"
+            ),
+            "Démarches : 01/01/2026 5, 01/02/2026 12,5. Cible : 40",
+        ),
+    ]
+    for svg, text in cases:
+        assert svg.startswith(f'<svg role="img" aria-label="{text}" ')
+    # Labels are escaped in the attribute, as pygal escapes them in the drawing.
+    svg = charts.bars(['Réponse "A" <b>'], [("", [1])], ident="t5").svg
+    assert 'aria-label="Réponse &quot;A&quot; &lt;b&gt; 1"' in svg
