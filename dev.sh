@@ -69,6 +69,12 @@ case "${1:-}" in
     apt_install $RUNTIME_DEBS $TEST_DEBS
     venv_install "[dev]"
     export DJANGO_ALLOW_ASYNC_UNSAFE=true
+    if [ $# -eq 0 ]; then
+      # The whole suite: one process per core (pytest-xdist, a test file at a time per process, each process on its
+      # own test database); TEST_WORKERS=0 runs it in this one process. CI also lists the slowest tests.
+      set -- -n "${TEST_WORKERS:-auto}" --dist loadfile
+      [ -n "${CI:-}" ] && set -- "$@" --durations=25
+    fi
     exec "$VENV/bin/python" -m pytest "$@"
     ;;
   messages)
