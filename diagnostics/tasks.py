@@ -75,7 +75,7 @@ def send_reminders_task(campaign_id: int) -> int:
     return len(pending)
 
 
-@shared_task(name="diagnostics.results_refresh")
+@shared_task(name="diagnostics.results_refresh", ignore_result=True)  # nothing asked of Redis to send it
 def results_refresh_task(questionnaire_id: int) -> None:
     """Bring the cached results of a questionnaire up to date after a submission (aggregates and charts)."""
     from diagnostics.selectors.results import results_warm

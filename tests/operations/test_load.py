@@ -8,7 +8,7 @@ extra. The test prints the autosave throughput and p95, and the health view's (t
 All clients come from 127.0.0.1, which is one rate-limit bucket: the server runs with the autosave limit raised
 (``tests.load.server_env``), the limiter still counting every save.
 
-CI runs ``LOAD_SECONDS`` = 20 s; by hand, minutes (benchmarks/README.md, "Charge et pannes"):
+CI runs ``LOAD_SECONDS`` = 20 s; by hand, minutes (benchmarks/README.md, "Load and faults"):
 
     LOAD_SECONDS=180 DATABASE_URL=… REDIS_URL=… .venv/bin/python -m pytest tests/operations/test_load.py -s
 """
