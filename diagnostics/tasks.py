@@ -75,7 +75,7 @@ def send_reminders_task(campaign_id: int) -> int:
     return len(pending)
 
 
-@shared_task(name="diagnostics.results_refresh")
+@shared_task(name="diagnostics.results_refresh", ignore_result=True)  # nothing asked of Redis to send it
 def results_refresh_task(questionnaire_id: int) -> None:
     """Bring the results of a questionnaire up to date after a burst of submissions: its tallies counted again
     from the answers (each submission has added its own already; this repairs any drift), then every chart

@@ -187,7 +187,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down must not take the site down: the cache answers from process memory meanwhile (territoire/cache.py),
+    # and an unreachable host costs one second, not a hung request.
+    CACHES = {
+        "default": {
+            "BACKEND": "territoire.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -353,7 +361,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # with a message, the hard one kills the worker process; a version still "rendering" after it is shown failed.
 REPORT_RENDER_TIME_LIMIT = envint("REPORT_RENDER_TIME_LIMIT", 10 * 60)
 REPORT_RENDER_SOFT_TIME_LIMIT = max(REPORT_RENDER_TIME_LIMIT - 30, 1)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * max(CELERY_TASK_TIME_LIMIT, REPORT_RENDER_TIME_LIMIT)}
+# CELERY_VISIBILITY_TIMEOUT (seconds) shortens it for the fault tests (tests/operations/test_faults.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint(
+        "CELERY_VISIBILITY_TIMEOUT", 2 * max(CELERY_TASK_TIME_LIMIT, REPORT_RENDER_TIME_LIMIT)
+    )
+}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # WeasyPrint keeps the memory it takes: recycle worker processes.
@@ -368,6 +381,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "projects.notify_late_milestones",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Report renders asked for while Redis was down go as soon as it answers again (roadmap/report/pipeline.py).
+    "roadmap-report-resend": {"task": "roadmap.report_resend", "schedule": timedelta(minutes=1)},
 }
 
 # Content Security Policy: everything is served by us; no inline script without a nonce.

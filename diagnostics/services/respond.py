@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from diagnostics.models import Answer, AnswerItem, Campaign, Invitation, Question, QuestionType, Response
 from diagnostics.services.results import result_tally_add, result_tally_rebuild
@@ -330,7 +331,10 @@ def results_refresh_soon(questionnaire_id: int) -> None:
         from diagnostics.tasks import results_refresh_task
 
         if cache.add(f"diag-results-refresh:{questionnaire_id}", 1, RESULTS_REFRESH_DELAY):
-            results_refresh_task.apply_async((questionnaire_id,), countdown=RESULTS_REFRESH_DELAY)
+            try:
+                results_refresh_task.apply_async((questionnaire_id,), countdown=RESULTS_REFRESH_DELAY)
+            except BrokerUnavailable as error:  # Redis down: the submission is stored, the results page computes
+                logger.warning("results_refresh_unsent questionnaire=%s error=%r", questionnaire_id, error)
 
     transaction.on_commit(enqueue)
 

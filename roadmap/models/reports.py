@@ -26,6 +26,9 @@ class ReportStatus(models.TextChoices):
 
 
 ACTIVE_STATUSES = (ReportStatus.QUEUED, ReportStatus.RENDERING)
+# The stage of a queued version whose task could not be handed to the broker (Redis down): sent again by
+# ``roadmap.report.pipeline.resend_unsent`` (the page's polling and a periodic task) once it is back.
+STAGE_UNSENT = "unsent"
 
 
 def report_upload_to(version, filename):
@@ -128,6 +131,10 @@ class ReportVersion(TimeStampedModel):
         if self.status == ReportStatus.QUEUED:
             return self.updated_at < now - lost_after()  # queued (or queued again by a retry) that long ago
         return False
+
+    @property
+    def is_unsent(self) -> bool:
+        return self.status == ReportStatus.QUEUED and self.stage == STAGE_UNSENT
 
     @property
     def shows_failed(self) -> bool:

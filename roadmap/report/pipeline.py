@@ -9,7 +9,10 @@ running version back. ``render_version`` is what the task and ``manage.py report
 * the PDF is written to storage under a name of its own first, then published by ONE update (file name, status
   done, size, pages, SHA-256): a worker killed between the two leaves an orphan file that no row points to,
   never a half file served as done; the next attempt removes such leftovers;
-* a failure leaves the version ``failed`` with a French message for the consultant, who may retry it.
+* a failure leaves the version ``failed`` with a French message for the consultant, who may retry it;
+* a task the broker refuses (Redis down) leaves the version queued and marked unsent: the consultant is told the
+  rendering service is unavailable, and ``resend_unsent`` (called by the page's polling and every minute by the
+  ``roadmap.report_resend`` task) sends it once the broker answers again.
 """
 
 import hashlib
@@ -29,9 +32,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from roadmap.models import ReportStatus, ReportVersion
-from roadmap.models.reports import ACTIVE_STATUSES, report_folder, report_upload_to
+from roadmap.models.reports import ACTIVE_STATUSES, STAGE_UNSENT, report_folder, report_upload_to
 from roadmap.report import annex, content, document
 from territoire import access
 from territoire.models import Mission
@@ -92,10 +96,43 @@ def version_info(version: ReportVersion) -> dict:
     }
 
 
-def _enqueue(version_id: int) -> None:
+def _send(version_id: int) -> bool:
+    """Hand the render of ``version_id`` to the broker; if it cannot be reached, mark the version unsent."""
     from roadmap.tasks import report_render_task
 
-    transaction.on_commit(lambda: report_render_task.delay(version_id))
+    try:
+        report_render_task.delay(version_id)
+    except BrokerUnavailable as error:
+        logger.warning("report_unsent version=%s error=%r", version_id, error)
+        ReportVersion.objects.filter(pk=version_id, status=ReportStatus.QUEUED).update(
+            stage=STAGE_UNSENT, updated_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def _enqueue(version_id: int) -> None:
+    transaction.on_commit(lambda: _send(version_id))
+
+
+def resend_unsent(versions=None) -> int:
+    """Send again the versions whose task the broker refused (all of them, or those of ``versions``, a queryset);
+    returns how many went. Each is claimed by one update first, so two callers never send the same one twice."""
+    unsent = ReportVersion.objects.filter(status=ReportStatus.QUEUED, stage=STAGE_UNSENT)
+    if versions is not None:
+        unsent = unsent.filter(pk__in=versions.values("pk"))
+    sent = 0
+    for version_id in unsent.values_list("pk", flat=True):
+        claimed = ReportVersion.objects.filter(pk=version_id, status=ReportStatus.QUEUED, stage=STAGE_UNSENT).update(
+            stage=STAGE_QUEUED, updated_at=timezone.now()
+        )
+        if not claimed:
+            continue
+        if not _send(version_id):
+            break  # the broker is still down: the others wait for the next call
+        logger.info("report_resent version=%s", version_id)
+        sent += 1
+    return sent
 
 
 @transaction.atomic

@@ -23,6 +23,13 @@ from territoire import access
 from territoire.spreadsheets import XLSX_CONTENT_TYPE
 
 
+def unsent_message() -> str:
+    return _(
+        "Le service de rendu est momentanément indisponible : la version %(number)s reste en file d'attente et "
+        "sera produite dès son retour, sans autre action de votre part."
+    )
+
+
 def _versions(mission, user):
     versions = ReportVersion.objects.listing().filter(mission=mission)
     if not access.can_manage_mission(user, mission):
@@ -55,6 +62,10 @@ def reports(request, mission_id):
 def report_generate(request, mission_id):
     mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
     version = pipeline.request_report(mission, user=request.user)
+    version.refresh_from_db(fields=["status", "stage"])
+    if version.is_unsent:
+        messages.warning(request, unsent_message() % {"number": version.number})
+        return redirect("roadmap:reports", mission.pk)
     messages.success(
         request,
         _("La version %(number)s du rapport est en préparation ; vous pouvez quitter la page et revenir plus tard.")
@@ -65,9 +76,12 @@ def report_generate(request, mission_id):
 
 @never_cache
 def report_status(request, mission_id, report_id):
-    """The row of one version, polled by htmx while it is queued or rendering."""
+    """The row of one version, polled by htmx while it is queued or rendering; a version the broker refused (Redis
+    down) is sent again from here, so that it starts as soon as the broker is back while someone watches."""
     mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
     version = _load_version(request, mission, report_id, perm=access.can_manage_mission)
+    if version.is_unsent and pipeline.resend_unsent(ReportVersion.objects.filter(pk=version.pk)):
+        version = _load_version(request, mission, report_id, perm=access.can_manage_mission)
     return render(
         request,
         "roadmap/reports/_version.html",
@@ -80,11 +94,14 @@ def _consultant_action(request, mission_id, report_id, action, done: str):
     mission = access.load_mission(request.user, mission_id, perm=access.can_manage_mission)
     version = _load_version(request, mission, report_id, perm=access.can_manage_mission)
     try:
-        action(version, user=request.user)
+        version = action(version, user=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:
-        messages.success(request, done % {"number": version.number})
+        if version.is_unsent:
+            messages.warning(request, unsent_message() % {"number": version.number})
+        else:
+            messages.success(request, done % {"number": version.number})
     return redirect("roadmap:reports", mission.pk)
 
 

@@ -69,4 +69,28 @@
 
   document.body.addEventListener("htmx:sendError", failed);
   document.body.addEventListener("htmx:responseError", failed);
+
+  // A save lost on the way (no network, the server restarting: no answer or a 5xx) is sent again with the
+  // question's current value after 2, 4, 8… seconds (at most 30), until it is stored. A refused save (4xx) is not:
+  // the next change sends it. The server stores one answer per question, so a save sent twice is stored once.
+  const retries = new WeakMap();
+  function retryLater(event) {
+    const question = event.detail.elt;
+    const xhr = event.detail.xhr;
+    if (!statusOf(event) || !question || (xhr && xhr.status >= 400 && xhr.status < 500)) return;
+    const previous = retries.get(question) || { attempt: 0 };
+    clearTimeout(previous.timer);
+    const attempt = previous.attempt + 1;
+    const timer = setTimeout(() => htmx.trigger(question, "change"), Math.min(30000, 1000 * 2 ** attempt));
+    retries.set(question, { attempt, timer });
+  }
+  document.body.addEventListener("htmx:sendError", retryLater);
+  document.body.addEventListener("htmx:responseError", retryLater);
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const pending = event.detail.successful && statusOf(event) && retries.get(event.detail.elt);
+    if (pending) {
+      clearTimeout(pending.timer);
+      retries.delete(event.detail.elt);
+    }
+  });
 })();

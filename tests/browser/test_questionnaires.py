@@ -149,6 +149,35 @@ def test_consultant_reads_results_with_comparison_and_radar(page, live_server, l
     assert download.value.suggested_filename.endswith(".xlsx")
 
 
+def test_an_autosave_lost_on_the_way_is_sent_again_until_stored(page, live_server, screenshot, tenant):
+    """The server restarting (no answer) then failing once (500): the page says so and sends the answer again."""
+    questionnaire, q = full_questionnaire(tenant.mission)
+    campaign = CampaignFactory(questionnaire=questionnaire, audience=Audience.STAFF)
+    invitation = InvitationFactory(campaign=campaign)
+    likert = q["likert"].pk
+    lost = []
+
+    def flaky(route):
+        if len(lost) == 0:
+            lost.append("no answer")
+            route.abort()
+        elif len(lost) == 1:
+            lost.append("500")
+            route.fulfill(status=500, body="<p>Erreur</p>")
+        else:
+            route.continue_()
+
+    page.goto(f"{live_server.url}/r/{invitation.token}/")
+    page.route(f"**/r/{invitation.token}/q/{likert}/", flaky)
+    page.locator(f"label[for='q{likert}-4']").click()
+    status = page.locator(f"#status-{likert}")
+    expect(status).to_contain_text("votre réponse est renvoyée automatiquement")
+    screenshot("autosave-renvoi")
+    expect(status).to_contain_text("Enregistré", timeout=15_000)  # after 2 s, then 4 s
+    assert lost == ["no answer", "500"]
+    assert Answer.objects.get(question_id=likert).value == 4
+
+
 def test_autosave_over_the_rate_limit_says_to_retry_and_keeps_the_answer(page, live_server, settings, tenant):
     settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "autosave": "1/m"}
     questionnaire, q = full_questionnaire(tenant.mission)

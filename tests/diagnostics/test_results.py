@@ -181,6 +181,31 @@ def test_a_submission_is_counted_and_its_charts_drawn_before_anyone_reads_them(
     assert "3 réponses envoyées" in page
 
 
+def test_with_the_broker_down_a_submission_is_stored_and_the_results_computed_when_read(
+    client, tenant_a, world, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Redis down (kombu's OperationalError when the refresh is sent; tests/operations/test_faults.py kills a real
+    Redis): the respondent's submission goes through, and the results page computes what the task would have."""
+    from kombu.exceptions import OperationalError
+
+    from diagnostics.tasks import results_refresh_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(results_refresh_task, "apply_async", broker_down)
+    questionnaire, q, staff, college = world
+    fill(staff, q, 2)
+    token = staff.invitations.filter(response__isnull=True).first().token
+    client.post(reverse("respond:answer", args=[token, q["likert"].pk]), {f"q{q['likert'].pk}": "4"})
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(reverse("respond:fill", args=[token]), {"section": "2", "go": "submit"})
+    assert sent.status_code == 302
+    client.force_login(tenant_a.consultant)
+    assert "3 réponses envoyées" in client.get(results_url(tenant_a, questionnaire)).content.decode()
+
+
 def test_cached_aggregates_follow_new_submissions(client, tenant_a, world):
     questionnaire, q, staff, college = world
     fill(staff, q, 2)

@@ -124,6 +124,53 @@ def test_the_status_row_polls_while_the_version_is_queued(
     assert "Marquer comme remis au Collège" in row.text
 
 
+def test_a_request_the_broker_refuses_waits_queued_and_the_polling_sends_it_once_the_broker_is_back(
+    transactional_db, consultant_client, tenant_a, monkeypatch
+):
+    """Redis down: the send raises (kombu's OperationalError, what Celery raises then; tests/operations/test_faults.py
+    proves it with a real Redis killed). The consultant is told, the version waits, the next poll sends it."""
+    from kombu.exceptions import OperationalError
+
+    from roadmap.tasks import report_render_task
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(report_render_task, "delay", broker_down)
+        # Committed for real (transactional_db): the send is tried when request_report's transaction ends.
+        response = consultant_client.post(_url("report-generate", mission=tenant_a.mission), follow=True)
+        assert response.status_code == 200
+        assert "Le service de rendu est momentanément indisponible : la version 1 reste en file" in response.text
+        version = ReportVersion.objects.get(mission=tenant_a.mission)
+        assert version.is_unsent and not version.shows_failed
+        row = consultant_client.get(_url("report-status", version), headers={"HX-Request": "true"})
+        assert "la version partira dès son retour" in row.text and "hx-trigger" in row.text
+        version.refresh_from_db()
+        assert version.is_unsent  # still down: still waiting
+
+    row = consultant_client.get(_url("report-status", version), headers={"HX-Request": "true"})
+    version.refresh_from_db()
+    assert version.status == ReportStatus.DONE and version.attempts == 1
+    assert 'data-status="done"' in row.text
+    assert pipeline.resend_unsent() == 0, "sent once"
+
+
+def test_the_periodic_resend_sends_every_version_the_broker_refused(tenant_a, settings):
+    from roadmap.models.reports import STAGE_UNSENT
+    from roadmap.tasks import report_resend_task
+
+    waiting = pipeline.create_version(tenant_a.mission, user=tenant_a.consultant)
+    ReportVersion.objects.filter(pk=waiting.pk).update(stage=STAGE_UNSENT)
+    other = pipeline.create_version(tenant_a.mission, user=tenant_a.consultant)  # sent normally, still queued
+    assert report_resend_task.delay().get() == 1
+    waiting.refresh_from_db()
+    other.refresh_from_db()
+    assert waiting.status == ReportStatus.DONE and waiting.attempts == 1
+    assert other.status == ReportStatus.QUEUED, "a version sent normally is not sent again"
+    assert settings.CELERY_BEAT_SCHEDULE["roadmap-report-resend"]["task"] == "roadmap.report_resend"
+
+
 def test_the_task_leaves_a_version_already_done_as_it_is(tenant_a):
     version = ReportVersionFactory(mission=tenant_a.mission, requested_by=tenant_a.consultant, done=True)
     before = (version.file.name, version.sha256)

@@ -78,7 +78,7 @@ def test_environment_selects_postgresql_and_redis():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "False",
-        "django.core.cache.backends.redis.RedisCache",
+        "territoire.cache.FallbackRedisCache",
     ]
 
 
