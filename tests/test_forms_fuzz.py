@@ -394,3 +394,15 @@ def test_each_target_binds_the_forms_it_names(client, tenant_a, target, monkeypa
     page, _before, _after = post_and_roll_back(client, target.method, url, base)
     assert page.status_code < 500
     assert any(issubclass(cls, target.forms) for cls in bound), (url, page.status_code, bound)
+
+
+def test_a_team_member_id_beyond_64_bits_is_refused_in_french_not_a_500(client, tenant_a):
+    """Found by the fuzz: the team's ids went to SQLite unchecked (OverflowError)."""
+    from projects.models import FollowedProject
+
+    client.force_login(tenant_a.consultant)
+    url = reverse("projects:project-create", args=[tenant_a.mission.pk, _retained_sheet(tenant_a)])
+    page = client.post(url, {"title": "Projet", "team": str(2**63)})
+    assert page.status_code == 200
+    assert "n’est pas une valeur correcte" in page.content.decode().replace("&#x27;", "'")
+    assert not FollowedProject.objects.exists()
