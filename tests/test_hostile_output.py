@@ -68,7 +68,19 @@ def poison(tenant) -> int:
                     written += model._default_manager.update(**{column.name: value})
             except IntegrityError:
                 pass  # a column that a constraint keeps empty on these rows (FindingSource: one source only)
+    # The one link typed in the application (a funding call's page, set in the admin): a script URL.
+    from roadmap.models import FundingCall
+
+    written += FundingCall.objects.update(url="javascript:alert(1)")
     return written
+
+
+def _with_a_funding_call(tenant):
+    from roadmap.models import FundingSource
+    from tests.roadmap.factories import FundingCallFactory, roadmap_objects
+
+    sheet = roadmap_objects(tenant)["sheet"]
+    sheet.funding_lines.create(source=FundingSource.CALL, call=FundingCallFactory(), amount=1000)
 
 
 @pytest.fixture
@@ -76,6 +88,7 @@ def poisoned(tenant_a):
     from tests.territoire.factories import pst_tree
 
     pst_tree(tenant_a.commune)
+    _with_a_funding_call(tenant_a)
     # URLs first: some keywords create their object when asked, which must be poisoned too.
     tenant_a.urls = {name: _url(name, kwargs, tenant_a) for name, kwargs in TENANT_URLS}
     assert poison(tenant_a) > 50
