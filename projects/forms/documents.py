@@ -7,6 +7,18 @@ from django import forms
 from django.utils.translation import gettext as _
 
 DOCUMENT_TYPES = (".pdf", ".docx", ".odt", ".xlsx", ".ods", ".png", ".jpg", ".jpeg")
+# How each type starts: a page or a program renamed « offre.pdf » is refused, not stored and served back.
+# Office documents (DOCX, ODT, XLSX, ODS) are ZIP archives.
+SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".docx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+}
 
 
 def check_document_type(file):
@@ -19,5 +31,20 @@ def check_document_type(file):
             )
             % {"name": PurePath(file.name).name[:80]},
             code="file_type",
+        )
+    return file
+
+
+def check_document_content(file):
+    """Refuse a file whose first bytes are not those of the type its extension names, naming it; return it."""
+    suffix = PurePath(file.name).suffix.lower()
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    if not head.startswith(SIGNATURES[suffix]):
+        raise forms.ValidationError(
+            _("« %(name)s » n'est pas un vrai fichier %(type)s : son contenu ne correspond pas à son extension.")
+            % {"name": PurePath(file.name).name[:80], "type": suffix[1:].upper()},
+            code="file_content",
         )
     return file

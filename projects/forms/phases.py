@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms.documents import DOCUMENT_TYPES, check_document_type
+from projects.forms.documents import DOCUMENT_TYPES, check_document_content, check_document_type
 from projects.models import AnswerStatus
 from territoire.forms import check_upload
 
@@ -26,7 +26,7 @@ class DocumentForm(forms.Form):
     )
 
     def clean_file(self):
-        return check_upload(check_document_type(self.cleaned_data["file"]))
+        return check_document_content(check_upload(check_document_type(self.cleaned_data["file"])))
 
 
 class PhaseMoveForm(forms.Form):

@@ -4,7 +4,7 @@ thresholds, award against the ranking)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms.documents import DOCUMENT_TYPES, check_document_type
+from projects.forms.documents import DOCUMENT_TYPES, check_document_content, check_document_type
 from projects.models import Lot, Procedure, Procurement, Specification
 from projects.services.procurement import PROCUREMENT_FIELDS, TIMELINE_FIELDS, timeline_error
 
@@ -106,6 +106,7 @@ class OfferForm(forms.Form):
             check_document_type(upload)
             if upload.size > MAX_UPLOAD:
                 raise forms.ValidationError(_("Un document dépasse 20 Mo."))
+            check_document_content(upload)
         return files
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import FollowedProject, ProjectPhase
+from territoire.forms import IdsField
 from territoire.models import Commune, Role
 
 HEALTH_CHOICES = [
@@ -25,7 +26,7 @@ class PersonChoice(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class PeopleChoice(forms.ModelMultipleChoiceField):
+class PeopleChoice(IdsField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
