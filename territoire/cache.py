@@ -58,6 +58,17 @@ class FallbackRedisCache(RedisCache):
     set_many = _falls_back("set_many")
     delete_many = _falls_back("delete_many")
 
+    def reachable(self) -> bool:
+        """Whether Redis is worth trying now (it answered last time, or the retry delay is over)."""
+        return time.monotonic() >= self._down_until
+
+    def unreachable(self, error) -> None:
+        """Redis failed a call made around the cache's methods (territoire/ratelimits.py): use the fallback
+        until the retry delay is over, as the methods do."""
+        if not self._down_until:
+            logger.warning("cache_unreachable error=%r fallback=local-memory", error)
+        self._down_until = time.monotonic() + RETRY_SECONDS
+
     def clear(self):
         self._fallback.clear()
         return super().clear()

@@ -20,6 +20,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django_ratelimit.core import EXPIRATION_FUDGE, _get_window, _make_cache_key, _split_rate, is_ratelimited
 
+from territoire.cache import UNREACHABLE, FallbackRedisCache
 from territoire.client_ip import ratelimit_key
 
 logger = logging.getLogger(__name__)
@@ -44,15 +45,22 @@ def limited(request, group: str, *, value: str | None = None) -> bool:
     that keeps hammering stays refused.
     """
     cache = caches[settings.RATELIMIT_USE_CACHE]
-    if not isinstance(cache, RedisCache) or not getattr(settings, "RATELIMIT_ENABLE", True):
+    refused = None
+    fast = isinstance(cache, RedisCache) and getattr(settings, "RATELIMIT_ENABLE", True)
+    if fast and (not isinstance(cache, FallbackRedisCache) or cache.reachable()):
+        limit, period = _split_rate(_rate(group, request))
+        bucket = ratelimit_key(group, request) if value is None else value
+        window = _get_window(bucket, period)
+        key = cache.make_and_validate_key(_make_cache_key(group, window, (limit, period), bucket, None))
+        try:
+            refused = _hit(cache, key, period + EXPIRATION_FUDGE) > limit
+        except UNREACHABLE as error:
+            if not isinstance(cache, FallbackRedisCache):
+                raise
+            cache.unreachable(error)  # Redis down: counted below in the cache's per-process fallback
+    if refused is None:
         key = ratelimit_key if value is None else (lambda _group, _request: value)
         refused = is_ratelimited(request, group=group, key=key, rate=_rate, increment=True)
-    else:
-        limit, period = _split_rate(_rate(group, request))
-        value = ratelimit_key(group, request) if value is None else value
-        window = _get_window(value, period)
-        key = cache.make_and_validate_key(_make_cache_key(group, window, (limit, period), value, None))
-        refused = _hit(cache, key, period + EXPIRATION_FUDGE) > limit
     if refused:
         logger.info("rate_limited group=%s path=%s", group, request.path)
     return refused

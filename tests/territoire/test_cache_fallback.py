@@ -38,3 +38,28 @@ def test_redis_is_tried_again_after_a_few_seconds_not_at_every_call(monkeypatch)
     monkeypatch.setattr(cache, "_down_until", 0.5)  # the pause is over (monotonic time is far past it)
     assert cache.get("a") == "from redis"
     assert len(attempts) == 1 and cache._down_until == 0.0
+
+
+def test_rate_limits_keep_counting_in_memory_while_redis_is_down(settings, rf):
+    """The autosave's one-round-trip count (territoire/ratelimits.py) falls back with the cache: no error, and
+    the limit still holds, counted per process."""
+    from django.core.cache import caches
+
+    from territoire.ratelimits import AUTOSAVE, limited
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {
+            "BACKEND": "territoire.cache.FallbackRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 1},
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "limits"
+    settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, AUTOSAVE: "3/m"}
+    try:
+        request = rf.post("/r/jeton/q/1/", REMOTE_ADDR="203.0.113.9")
+        assert [limited(request, AUTOSAVE) for _ in range(4)] == [False, False, False, True]
+        assert not caches["limits"].reachable(), "Redis is not asked again at every request"
+    finally:
+        caches["limits"].close()
