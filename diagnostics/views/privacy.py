@@ -49,10 +49,14 @@ def privacy_export(request, mission_id, invitation_id=None, response_id=None):
     return _json_attachment(data, f"donnees-repondant-{number}.json")
 
 
+# What a person typed goes out as they typed it, but never as markup a browser could run if the file were
+# opened as a page: < > & written as JSON escapes (the same text once parsed), as json_script does.
+JSON_MARKUP_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
 def _json_attachment(data: dict, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2), content_type="application/json"
-    )
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).translate(JSON_MARKUP_ESCAPES)
+    response = HttpResponse(text, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -139,7 +139,8 @@ def test_a_worker_killed_mid_render_is_replaced_and_the_redelivered_task_makes_o
     # Redis hands a task its worker never acknowledged to another worker after the visibility timeout: short here.
     env = stack_env(settings.MEDIA_ROOT, REDIS_URL=own_redis.url, CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
     with celery_worker_process(env, tmp_path / "worker-1.log") as first:
-        sender = Celery("faults-sender", broker=own_redis.url)
+        # Not the current app: shared tasks sent later in this process (other tests) must not follow it.
+        sender = Celery("faults-sender", broker=own_redis.url, set_as_current=False)
         try:
             sender.send_task("roadmap.report_render", args=[version.pk], queue=f"{QUEUE}-pdf")
         finally:
