@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from territoire.models import PST, Commune, ExportJob, Membership, Mission, PSTImport
+from territoire.models import PST, Commune, ExportJob, Membership, Mission, PSTImport, UnsentTask
 
 User = get_user_model()
 
@@ -79,6 +79,21 @@ class ExportJobAdmin(admin.ModelAdmin):
     search_fields = ["commune__name", "requested_by__username", "filename"]
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UnsentTask)
+class UnsentTaskAdmin(admin.ModelAdmin):
+    """The tasks the broker refused (Redis down), waiting for ``territoire.resend_unsent``: read, never edited."""
+
+    list_display = ["name", "args", "created_at", "error"]
+    list_filter = ["name"]
+    readonly_fields = [f.name for f in UnsentTask._meta.fields]
 
     def has_add_permission(self, request):
         return False

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from territoire import access
+from territoire import access, queueing
 from territoire.models import Commune, ExportJob, ExportKind, ExportStatus, Mission
 from territoire.models.exports import ACTIVE_STATUSES
 from territoire.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
@@ -112,7 +112,7 @@ def export_job_request(
     """The job building this export for ``by``: the one under way or just done, else a new one.
 
     ``fresh`` skips a job already done (the person asks again on purpose). The new job's task is
-    enqueued once the transaction commits.
+    sent once the transaction commits; a broker down leaves the job pending until it is back.
     """
     params_key = json.dumps(params, sort_keys=True, separators=(",", ":"))
     _fail_stale(by=by, kind=kind, params_key=params_key)
@@ -132,7 +132,7 @@ def export_job_request(
         return same.active().get()
     from territoire.tasks import export_run_task
 
-    transaction.on_commit(lambda: export_run_task.delay(job.pk))
+    queueing.send_on_commit(export_run_task, job.pk)
     logger.info("export_requested job=%s kind=%s commune=%s by=%s", job.pk, kind, commune.pk, by.pk)
     return job
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from territoire import queueing
 from territoire.models import Commune, Mission
 
 logger = logging.getLogger(__name__)
@@ -224,15 +225,9 @@ def pst_import_preview(
 def _enqueue_analysis(import_id: int) -> None:
     from territoire.tasks import pst_import_analyse_task
 
-    def enqueue():
-        try:
-            pst_import_analyse_task.delay(import_id)
-        except Exception:
-            # The broker is down: say so now rather than let the screen wait for an analysis that never comes.
-            logger.exception("pst_import_enqueue_failed import=%s", import_id)
-            _pst_import_fail(import_id, _("L'analyse du fichier n'a pas pu être lancée. Réessayez dans un instant."))
-
-    transaction.on_commit(enqueue)
+    # The broker down: the import stays "analysing", the screen says the analysis waits for the service, and the
+    # task goes when the broker is back (``territoire.queueing``).
+    queueing.send_on_commit(pst_import_analyse_task, import_id)
 
 
 def _pst_import_fail(import_id: int, message: str) -> None:
@@ -300,11 +295,22 @@ def pst_import_analyse(*, import_id: int):
     return pst_import
 
 
+def pst_import_waits_for_broker(pst_import) -> bool:
+    """Whether the analysis of ``pst_import`` could not be handed to the broker yet (Redis down): it is sent again
+    when the broker is back (``territoire.queueing``)."""
+    return pst_import.is_analysing and queueing.is_unsent("territoire.pst_import_analyse", pst_import.pk)
+
+
 def pst_import_expire(*, pst_import):
-    """Refuse an import whose analysis was lost (still ``analysing`` long after its task's limits)."""
+    """Refuse an import whose analysis was lost (still ``analysing`` long after its task's limits); one whose task
+    waits for the broker to come back is not lost."""
     from territoire.models import PSTImport
 
-    if pst_import.is_analysing and pst_import.updated_at < timezone.now() - PST_ANALYSIS_STALE_AFTER:
+    if (
+        pst_import.is_analysing
+        and pst_import.updated_at < timezone.now() - PST_ANALYSIS_STALE_AFTER
+        and not pst_import_waits_for_broker(pst_import)
+    ):
         logger.warning("pst_import_analysis_lost import=%s", pst_import.pk)
         _pst_import_fail(pst_import.pk, _("L'analyse du fichier a été interrompue. Importez-le à nouveau."))
         pst_import = PSTImport.objects.select_related("commune", "by", "pst").get(pk=pst_import.pk)

@@ -383,6 +383,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Report renders asked for while Redis was down go as soon as it answers again (roadmap/report/pipeline.py).
     "roadmap-report-resend": {"task": "roadmap.report_resend", "schedule": timedelta(minutes=1)},
+    # Every other task refused while Redis was down (exports, PST analyses, invitations, reminders, phase e-mails,
+    # project documents: territoire/queueing.py), sent again once it answers.
+    "territoire-resend-unsent": {"task": "territoire.resend_unsent", "schedule": timedelta(minutes=1)},
 }
 
 # Content Security Policy: everything is served by us; no inline script without a nonce.

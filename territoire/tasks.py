@@ -2,7 +2,7 @@ import os
 
 from celery import shared_task
 
-from territoire import exports
+from territoire import exports, queueing
 from territoire.services import platform_selfcheck, pst_import_analyse
 
 # Reading a 25 MB spreadsheet takes well under a minute; past these limits the file is refused (soft limit)
@@ -31,3 +31,9 @@ def pst_import_analyse_task(import_id: int) -> str:
 def export_run_task(job_id: int) -> str:
     """Build one export job's file (``territoire.exports.export_job_run``); a job already done is kept."""
     return exports.export_job_run(job_id=job_id)
+
+
+@shared_task(name="territoire.resend_unsent", ignore_result=True)
+def resend_unsent_task() -> int:
+    """Every minute (beat): send again the tasks the broker refused while it was down (``territoire.queueing``)."""
+    return queueing.resend_unsent()

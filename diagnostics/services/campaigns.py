@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from diagnostics.models import Campaign, Invitation, Questionnaire
+from territoire import queueing
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,8 @@ def campaign_publish(*, campaign: Campaign, by) -> Campaign:
 def campaign_invite(*, campaign: Campaign, by, people: list[dict]) -> int:
     """Add invitations (``email``, ``name``, ``service``) and send them after commit.
 
-    An address already invited to this campaign is skipped. Returns the number of new invitations.
+    An address already invited to this campaign is skipped. Returns the number of new invitations. With the
+    broker down they stay unsent (``sent_at`` empty) and go when it is back (``territoire.queueing``).
     """
     from diagnostics.tasks import send_invitations_task
 
@@ -75,18 +77,19 @@ def campaign_invite(*, campaign: Campaign, by, people: list[dict]) -> int:
         )
     Invitation.objects.bulk_create(new)
     if new:
-        transaction.on_commit(lambda: send_invitations_task.delay(campaign.pk))
+        queueing.send_on_commit(send_invitations_task, campaign.pk)
     logger.info("campaign_invited campaign=%s new=%s by=%s", campaign.pk, len(new), by.pk)
     return len(new)
 
 
 def campaign_remind(*, campaign: Campaign, by) -> int:
-    """Send a reminder to every invited person who has not submitted yet (after commit)."""
+    """Send a reminder to every invited person who has not submitted yet (after commit; with the broker down, when
+    it is back)."""
     from diagnostics.tasks import send_reminders_task
 
     pending = campaign.invitations.exclude(response__submitted_at__isnull=False).filter(sent_at__isnull=False).count()
     if pending:
-        transaction.on_commit(lambda: send_reminders_task.delay(campaign.pk))
+        queueing.send_on_commit(send_reminders_task, campaign.pk)
     return pending
 
 

@@ -23,10 +23,10 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from diagnostics.models import Answer, AnswerItem, Campaign, Invitation, Question, QuestionType, Response
 from diagnostics.services.results import result_tally_add, result_tally_rebuild
+from territoire import queueing
 
 logger = logging.getLogger(__name__)
 
@@ -333,7 +333,7 @@ def results_refresh_soon(questionnaire_id: int) -> None:
         if cache.add(f"diag-results-refresh:{questionnaire_id}", 1, RESULTS_REFRESH_DELAY):
             try:
                 results_refresh_task.apply_async((questionnaire_id,), countdown=RESULTS_REFRESH_DELAY)
-            except BrokerUnavailable as error:  # Redis down: the submission is stored, the results page computes
+            except queueing.BROKER_UNREACHABLE as error:  # Redis down: the results page computes them
                 logger.warning("results_refresh_unsent questionnaire=%s error=%r", questionnaire_id, error)
 
     transaction.on_commit(enqueue)

@@ -14,7 +14,7 @@ from diagnostics.selectors.campaigns import campaign_stats
 from diagnostics.services import campaigns as services
 from diagnostics.services.respond import response_for_member
 from diagnostics.views.common import load_campaign, load_questionnaire
-from territoire import access
+from territoire import access, queueing
 from territoire.models import Membership
 from territoire.qr import qr_svg
 
@@ -118,12 +118,12 @@ def campaign_invite(request, mission_id, campaign_id):
     if not form.is_valid():
         return render(request, "diagnostics/campaigns/detail.html", _detail_context(request, campaign, form))
     count = services.campaign_invite(campaign=campaign, by=request.user, people=form.cleaned_data["people_list"])
-    if count:
+    if not count:
+        messages.info(request, _("Ces personnes étaient déjà invitées : aucune nouvelle invitation."))
+    elif not queueing.warn_if_unsent(request, "diagnostics.send_invitations", campaign.pk):
         messages.success(
             request, ngettext("%(n)s invitation envoyée.", "%(n)s invitations envoyées.", count) % {"n": count}
         )
-    else:
-        messages.info(request, _("Ces personnes étaient déjà invitées : aucune nouvelle invitation."))
     bad_lines = form.cleaned_data["bad_lines"]
     if not bad_lines:
         return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
@@ -136,8 +136,9 @@ def campaign_remind(request, mission_id, campaign_id):
     campaign = load_campaign(request, mission_id, campaign_id)
     if not campaign.is_open:
         messages.error(request, _("La campagne n'est pas ouverte : pas de rappel."))
-    else:
-        count = services.campaign_remind(campaign=campaign, by=request.user)
+        return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
+    count = services.campaign_remind(campaign=campaign, by=request.user)
+    if not (count and queueing.warn_if_unsent(request, "diagnostics.send_reminders", campaign.pk)):
         messages.success(
             request,
             ngettext(

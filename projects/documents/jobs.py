@@ -1,16 +1,17 @@
 """Generated documents of a project (a CSC in PDF, DOCX or ODT; an award report in PDF): asked by a view,
-built by the Celery task ``projects.render_document`` (PDF queue: its name has the word "render"), downloaded
-through a permission-checked view. The file is built from the data at the time of the run."""
+built by the Celery task ``projects.render_document`` (PDF queue: its name has the word "render"; with the broker
+down the render stays pending and is sent when it is back, ``territoire.queueing``), downloaded through a
+permission-checked view. The file is built from the data at the time of the run."""
 
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects import documents
 from projects.models import DocumentRender, RenderStatus
+from territoire import queueing
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def document_render_request(*, project, fmt: str, by, specification=None, procur
     )
     from projects.documents.tasks import render_document_task
 
-    transaction.on_commit(lambda: render_document_task.delay(render.pk))
+    queueing.send_on_commit(render_document_task, render.pk)
     logger.info("document_render_requested id=%s project=%s format=%s by=%s", render.pk, project.pk, fmt, by.pk)
     return render
 

@@ -25,6 +25,7 @@ from projects.models import (
     next_phase,
 )
 from projects.selectors.phases import open_rows
+from territoire import queueing
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +130,8 @@ def phase_move(*, project: FollowedProject, from_phase: str, to_phase: str, comm
 
 def on_phase_changed(project, transition) -> None:
     """Hook called by every phase change: for now one e-mail to the team, the leader and the consultant, sent
-    by a task once the change is committed (a rolled-back change announces nothing)."""
+    by a task once the change is committed (a rolled-back change announces nothing; with the broker down, the
+    e-mail leaves when it is back: ``territoire.queueing``)."""
     from projects.tasks_phases import notify_phase_change_task
 
-    transition_id = transition.pk
-    transaction.on_commit(lambda: notify_phase_change_task.delay(transition_id))
+    queueing.send_on_commit(notify_phase_change_task, transition.pk)

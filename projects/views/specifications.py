@@ -27,7 +27,7 @@ from projects.models.specifications import SECTION_ORDER, SectionKind
 from projects.services import specifications as services
 from projects.views.navigation import project_context
 from projects.views.overview import load_project
-from territoire import access
+from territoire import access, queueing
 
 TAB = "projects:specifications"
 
@@ -292,6 +292,8 @@ def render_detail(request, mission_id, project_id, render_id):
     context = project_context(
         project, TAB if document.specification_id else "projects:procurements", document=document
     )
+    if document.status == RenderStatus.PENDING and queueing.is_unsent("projects.render_document", document.pk):
+        context["unsent"] = queueing.UNAVAILABLE  # its task waits for the broker (Redis down)
     if request.htmx:
         return render(request, "projects/documents/_render_status.html", context)
     return render(request, "projects/documents/render.html", context)

@@ -32,12 +32,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from roadmap.models import ReportStatus, ReportVersion
 from roadmap.models.reports import ACTIVE_STATUSES, STAGE_UNSENT, report_folder, report_upload_to
 from roadmap.report import annex, content, document
-from territoire import access
+from territoire import access, queueing
 from territoire.models import Mission
 from territoire.pdf import html_to_pdf
 
@@ -97,18 +96,16 @@ def version_info(version: ReportVersion) -> dict:
 
 
 def _send(version_id: int) -> bool:
-    """Hand the render of ``version_id`` to the broker; if it cannot be reached, mark the version unsent."""
+    """Hand the render of ``version_id`` to the broker; if it cannot be reached, mark the version unsent (the
+    version's row keeps that state, shown and polled by its page, rather than ``territoire.queueing``'s table)."""
     from roadmap.tasks import report_render_task
 
-    try:
-        report_render_task.delay(version_id)
-    except BrokerUnavailable as error:
-        logger.warning("report_unsent version=%s error=%r", version_id, error)
+    def mark_unsent():
         ReportVersion.objects.filter(pk=version_id, status=ReportStatus.QUEUED).update(
             stage=STAGE_UNSENT, updated_at=timezone.now()
         )
-        return False
-    return True
+
+    return queueing.send(report_render_task, version_id, on_refused=mark_unsent)
 
 
 def _enqueue(version_id: int) -> None:

@@ -32,6 +32,7 @@ from territoire.models.pst import (
     SmartTheme,
     Volet,
 )
+from territoire.models.queueing import UnsentTask
 
 __all__ = [
     "MISSION_DEFAULT_WEEKS",
@@ -60,6 +61,7 @@ __all__ = [
     "SmartTheme",
     "TenantQuerySet",
     "TimeStampedModel",
+    "UnsentTask",
     "Volet",
     "default_planned_end",
 ]

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from territoire import access, exports
+from territoire import access, exports, queueing
 from territoire.models import ExportJob, ExportStatus
 
 
@@ -21,9 +21,12 @@ def _load_job(request, job_id) -> ExportJob:
 
 def export_job(request, job_id):
     job = _load_job(request, job_id)
+    # Its task waits for the broker (Redis down): the page says so, and the job is not stale, only late.
+    unsent = job.is_active and queueing.is_unsent("territoire.export_run", job.pk)
     context = {
         "job": job,
-        "stale": exports.is_stale(job),
+        "unsent": queueing.UNAVAILABLE if unsent else "",
+        "stale": not unsent and exports.is_stale(job),
         "back_url": exports.source_url(job),
         "mission": job.mission,
         "commune": job.commune,

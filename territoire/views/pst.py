@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from territoire import access, exports, services
+from territoire import access, exports, queueing, services
 from territoire.models import PST, ExportKind, NodeLevel, PSTImport, PSTNode, PSTNodeLink, PSTNodeTag
 from territoire.pst import selectors
 from territoire.pst.forms import ConfirmForm, MappingForm, PSTUploadForm, TagForm, TreeFilterForm, flagged_nodes
@@ -86,7 +86,13 @@ def pst_import_preview(request, mission_id, import_id):
     # A poll every 2 s needs the status only, not the megabytes of a large preview.
     heavy = ("payload", "diff", "errors", "headers") if polling else ()
     pst_import = services.pst_import_expire(pst_import=_load_import(request, mission, import_id, defer=heavy))
-    context = {"mission": mission, "commune": mission.commune, "pst_import": pst_import}
+    context = {
+        "mission": mission,
+        "commune": mission.commune,
+        "pst_import": pst_import,
+        # The analysis waits for the broker (Redis down): the screen says so while it polls.
+        "unsent": queueing.UNAVAILABLE if services.pst_import_waits_for_broker(pst_import) else "",
+    }
     if polling:
         # The page polls while the file is read; once it is, reload the whole page to show the preview.
         if pst_import.is_analysing:

@@ -137,7 +137,7 @@ def test_a_request_the_broker_refuses_waits_queued_and_the_polling_sends_it_once
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as patched:
-        patched.setattr(report_render_task, "delay", broker_down)
+        patched.setattr(report_render_task, "apply_async", broker_down)
         # Committed for real (transactional_db): the send is tried when request_report's transaction ends.
         response = consultant_client.post(_url("report-generate", mission=tenant_a.mission), follow=True)
         assert response.status_code == 200

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from diagnostics.models import Finding, FindingSource, SourceKind
-from territoire import services
+from territoire import queueing, services
 from territoire.models import PSTImport, PSTNode, PSTNodeTag
 from territoire.tasks import pst_import_analyse_task
 from tests.diagnostics.factories_findings import FindingFactory
@@ -117,17 +117,25 @@ def test_a_task_past_its_soft_time_limit_refuses_the_import(client, tenant_a, mo
     assert "trop de temps" in pst_import.errors[0]["message"]
 
 
-def test_a_broker_down_refuses_the_import_at_once(client, tenant_a, monkeypatch):
+def test_a_broker_down_keeps_the_import_waiting_never_lost_and_it_is_read_once_the_broker_is_back(
+    client, tenant_a, monkeypatch
+):
     def refuse(*args, **kwargs):
-        raise ConnectionError("redis is down")
+        raise ConnectionError("redis is down")  # a socket error, as raw as it may come
 
-    monkeypatch.setattr(pst_import_analyse_task, "delay", refuse)
     client.force_login(tenant_a.consultant)
-    response, _ = post_upload(client, tenant_a, csv_bytes(action_rows()))
+    with monkeypatch.context() as patched:
+        patched.setattr(pst_import_analyse_task, "apply_async", refuse)
+        response, _ = post_upload(client, tenant_a, csv_bytes(action_rows()))
     assert response.status_code == 302
     pst_import = last_import(tenant_a)
-    assert pst_import.status == PSTImport.Status.REFUSED
-    assert "n'a pas pu être lancée" in pst_import.errors[0]["message"]
+    assert pst_import.status == PSTImport.Status.ANALYSING
+    PSTImport.objects.filter(pk=pst_import.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    poll = client.get(preview_url(tenant_a, pst_import), **HTMX).content.decode()
+    assert "Le service de traitement est momentanément indisponible" in poll, "waiting for the broker is not lost"
+    assert queueing.resend_unsent() == 1
+    pst_import.refresh_from_db()
+    assert pst_import.status == PSTImport.Status.PREVIEW
 
 
 def test_a_lost_analysis_is_refused_when_the_page_polls(client, tenant_a):
