@@ -8,19 +8,25 @@ must appear in no response, including the files they download (XLSX members are 
 """
 
 import io
+import re
 import zipfile
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
+from django.http import HttpResponse
+from django.urls import resolve, reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from diagnostics.models import Answer, InterviewGuide, Questionnaire, Response
+from roadmap.models import ReportVersion
 from territoire.models import Role, TenantQuerySet
 from tests.diagnostics.factories import QuestionnaireFactory, tenant_objects
 from tests.diagnostics.factories_fieldwork import InterviewGuideFactory
 from tests.exports import download_export
+from tests.projects.factories_csc import csc_objects
 from tests.territoire.test_url_isolation import _url, project_urls
 from tests.url_kwargs import URL_KWARGS
 
@@ -167,3 +173,57 @@ def test_the_inventory_export_of_commune_a_holds_nothing_of_commune_b(client, te
     response = client.get(_url("diagnostics:inventory-export", {"mission_id"}, tenant_a))
     assert response.status_code == 200
     assert MARKER not in _body(response)
+
+
+def _downloaded_text(response) -> str:
+    """The text of a downloaded file, whitespace removed: a PDF's pages read back by pypdf, anything else by _body."""
+    assert response.status_code == 200, response.status_code
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if data.startswith(b"%PDF"):
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).casefold()
+    else:
+        text = _body(HttpResponse(data))
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_final_report_of_commune_a_holds_nothing_of_commune_b(
+    client, tenant_a, commune_b_marked, django_capture_on_commit_callbacks
+):
+    """The report rendered by its task (eagerly here) and downloaded by A's Collège: its PDF and annex."""
+    fill_commune(tenant_a)
+    client.force_login(tenant_a.consultant)
+    with django_capture_on_commit_callbacks(execute=True):  # the task is sent once the request commits
+        assert client.post(_url("roadmap:report-generate", {"mission_id"}, tenant_a)).status_code == 302
+    version = ReportVersion.objects.filter(mission=tenant_a.mission).latest("number")
+    client.force_login(tenant_a.college)
+    kwargs = {"mission_id": tenant_a.mission.pk, "report_id": version.pk}
+    pdf = _downloaded_text(client.get(reverse("roadmap:report-download", kwargs=kwargs)))
+    assert re.sub(r"\s+", "", tenant_a.mission.title.casefold()) in pdf  # the text was read back
+    assert MARKER not in pdf
+    assert MARKER not in _downloaded_text(client.get(reverse("roadmap:report-annex", kwargs=kwargs)))
+
+
+def test_the_csc_and_award_report_of_commune_a_hold_nothing_of_commune_b(
+    client, tenant_a, commune_b_marked, django_capture_on_commit_callbacks
+):
+    """CSC documents (PDF, DOCX) and the award report, rendered by their task and downloaded by A's Collège."""
+    objects = csc_objects(tenant_a)
+    project, specification = objects["specification"].project, objects["specification"]
+    base = {"mission_id": tenant_a.mission.pk, "project_id": project.pk}
+    asks = [
+        (reverse("projects:specification-render", kwargs=base | {"specification_id": specification.pk}), fmt)
+        for fmt in ("pdf", "docx")
+    ]
+    asks.append((reverse("projects:award-report", kwargs=base | {"procurement_id": objects["procurement"].pk}), ""))
+    for url, fmt in asks:
+        client.force_login(tenant_a.consultant)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"format": fmt})
+        assert response.status_code == 302
+        render_id = resolve(response["Location"]).kwargs["render_id"]
+        client.force_login(tenant_a.college)
+        text = _downloaded_text(
+            client.get(reverse("projects:render-download", kwargs=base | {"render_id": render_id}))
+        )
+        assert "communea" in text, (url, fmt)  # A's name (the contracting authority): the text was read back
+        assert MARKER not in text, (url, fmt)
