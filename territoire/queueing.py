@@ -48,14 +48,15 @@ def _args(args) -> str:
     return json.dumps(list(args), separators=(",", ":"))
 
 
-def send(task, *args, on_refused: Callable[[], object] | None = None) -> bool:
-    """Hand ``task(*args)`` to the broker now; False if it refused. The refused task is kept for
-    ``resend_unsent``, or, with ``on_refused``, left to the caller, which records it on its own row."""
+def send(task, *args, on_refused: Callable[[], object] | None = None, countdown: float | None = None) -> bool:
+    """Hand ``task(*args)`` to the broker now (to run ``countdown`` seconds later, if given); False if it refused.
+    The refused task is kept for ``resend_unsent``, or, with ``on_refused``, left to the caller, which records it on
+    its own row (or lets it go: a task whose work is done anyway when needed)."""
     try:
         # The job's row says how it went: no result is asked of the backend. Else sending would subscribe to the
         # Redis result backend first, which, Redis down, retries for some twenty seconds and then raises a
         # RuntimeError rather than the broker's error (celery/backends/asynchronous.py, reconnect_on_error).
-        task.apply_async(args, ignore_result=True)
+        task.apply_async(args, ignore_result=True, countdown=countdown)
     except BROKER_UNREACHABLE as error:
         logger.warning("task_unsent task=%s args=%s error=%r", task.name, _args(args), error)
         if on_refused is not None:

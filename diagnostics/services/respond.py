@@ -331,10 +331,10 @@ def results_refresh_soon(questionnaire_id: int) -> None:
         from diagnostics.tasks import results_refresh_task
 
         if cache.add(f"diag-results-refresh:{questionnaire_id}", 1, RESULTS_REFRESH_DELAY):
-            try:
-                results_refresh_task.apply_async((questionnaire_id,), countdown=RESULTS_REFRESH_DELAY)
-            except queueing.BROKER_UNREACHABLE as error:  # Redis down: the results page computes them
-                logger.warning("results_refresh_unsent questionnaire=%s error=%r", questionnaire_id, error)
+            # Redis down: nothing to keep, the results page computes what the task would have.
+            queueing.send(
+                results_refresh_task, questionnaire_id, countdown=RESULTS_REFRESH_DELAY, on_refused=lambda: None
+            )
 
     transaction.on_commit(enqueue)
 
