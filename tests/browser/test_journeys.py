@@ -187,7 +187,11 @@ def test_journey_1_consultant_from_mission_to_report(
     page.get_by_role("button", name="Créer les critères par défaut").click()
     journey.step(page, "criteria")
     page.get_by_role("link", name="Ma grille de cotation").click()
-    for select in page.locator("select[name^='value_']").all():
+    # locator.all() does not wait: wait for the grid page before listing its fields.
+    expect(page.get_by_role("button", name="Soumettre ma cotation")).to_be_visible()
+    selects = page.locator("select[name^='value_']").all()
+    assert selects, "the scoring grid shows no field"
+    for select in selects:
         select.select_option("4")
     journey.step(page, "scoring-grid")
     page.get_by_role("button", name="Soumettre ma cotation").click()
