@@ -4,13 +4,17 @@ down the render stays pending and is sent when it is back, ``territoire.queueing
 permission-checked view. The file is built from the data at the time of the run."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from projects import documents
-from projects.models import DocumentRender, RenderStatus
+from projects.models import DocumentRender, FollowedProject, RenderStatus
 from territoire import queueing
 
 logger = logging.getLogger(__name__)
@@ -22,7 +26,35 @@ CONTENT_TYPES = {
 }
 
 
+# A render still pending after the task's time limit was lost (its worker died past every retry): ask anew.
+LOST_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+@transaction.atomic
 def document_render_request(*, project, fmt: str, by, specification=None, procurement=None) -> DocumentRender:
+    """The render of a CSC (``specification``) or an award report (``procurement``) in ``fmt``, queued.
+
+    At most one render per document and format waits for the worker: a double click, a second tab or another
+    reader asking for the same file while one is pending gets that one — it is built from the data at the time of
+    the run, so it is the file a new render would give. Any member may ask (the Collège downloads the CSC), so
+    repeated clicks never pile up renders in the PDF queue.
+    """
+    FollowedProject.objects.select_for_update().only("pk").get(pk=project.pk)  # one request at a time
+    waiting = (
+        DocumentRender.objects.filter(
+            project=project,
+            specification=specification,
+            procurement=procurement,
+            format=fmt,
+            status=RenderStatus.PENDING,
+            created_at__gte=timezone.now() - LOST_AFTER,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if waiting is not None:
+        logger.info("document_render_joined id=%s project=%s format=%s by=%s", waiting.pk, project.pk, fmt, by.pk)
+        return waiting
     render = DocumentRender.objects.create(
         project=project, specification=specification, procurement=procurement, format=fmt, requested_by=by
     )

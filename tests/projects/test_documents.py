@@ -4,13 +4,16 @@ the scores from the stored data."""
 
 import io
 import subprocess
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document as WordDocument
 from odfdo import Document as OdfDocument
 
+from projects.documents.jobs import LOST_AFTER
 from projects.models import DocumentRender, EvaluationScore, Requirement, SectionKind, SpecSection
 from tests.projects.factories import FollowedProjectFactory
 from tests.projects.factories_csc import OfferFactory, ProcurementFactory, SpecificationFactory
@@ -142,6 +145,39 @@ def test_the_award_report_recomputes_the_scores(client, post, tenant_a, specific
     text = report()
     assert "1 Alpha SA 60,00 10,00 70,00" in text
     assert "2 Bêta SRL 48,00 5,00 53,00" in text
+
+
+def test_a_second_ask_while_a_render_waits_joins_it(client, tenant_a, specification):
+    """A double click, a second tab or another reader asking for the same file while it waits for the worker gets
+    the render already queued: repeated clicks never pile renders up in the PDF queue."""
+    project = specification.project
+    url = reverse("projects:specification-render", args=[project.mission_id, project.pk, specification.pk])
+    waiting = DocumentRender.objects.create(
+        project=project, specification=specification, format="pdf", requested_by=tenant_a.consultant
+    )  # pending: the worker has not taken it yet
+    client.force_login(tenant_a.college)
+    for _ in range(3):
+        response = client.post(url, {"format": "pdf"})
+        assert response.status_code == 302 and response["Location"].endswith(f"/{waiting.pk}/")
+    assert DocumentRender.objects.count() == 1
+
+    # Another format is another file.
+    client.post(url, {"format": "docx"})
+    assert set(DocumentRender.objects.values_list("format", flat=True)) == {"pdf", "docx"}
+
+    # A render pending past the task's time limit was lost: asking again queues a new one.
+    DocumentRender.objects.filter(pk=waiting.pk).update(created_at=timezone.now() - LOST_AFTER - timedelta(minutes=1))
+    response = client.post(url, {"format": "pdf"})
+    assert not response["Location"].endswith(f"/{waiting.pk}/")
+    assert DocumentRender.objects.filter(format="pdf").count() == 2
+
+
+def test_a_done_render_does_not_stop_a_new_one(client, post, tenant_a, specification):
+    """Once a render is done, asking again builds the file anew, from the data of now."""
+    client.force_login(tenant_a.consultant)
+    _render(client, post, specification, "docx")
+    _render(client, post, specification, "docx")
+    assert list(DocumentRender.objects.values_list("status", flat=True)) == ["done", "done"]
 
 
 def test_the_render_task_goes_to_the_pdf_queue():
