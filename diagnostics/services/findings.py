@@ -236,7 +236,8 @@ class MergePlan:
 
     ``moving`` and ``dropped`` map each merged finding to its sources that move to the kept one and to
     those the kept one already cites (left behind, never duplicated); ``objectives`` are the PST
-    objectives the kept finding gains; ``importance`` is the kept finding's importance afterwards.
+    objectives the kept finding gains; ``sheets`` the project sheets that answered one of the others
+    and now answer the kept finding (by code); ``importance`` is the kept finding's importance afterwards.
     """
 
     keep: Finding
@@ -244,6 +245,7 @@ class MergePlan:
     moving: dict[int, list[FindingSource]]
     dropped: dict[int, list[FindingSource]]
     objectives: list[PSTNode]
+    sheets: list
     importance: int
 
 
@@ -274,22 +276,34 @@ def merge_plan(*, findings, keep) -> MergePlan:
         for node in PSTNode.objects.filter(findings__in=others).distinct().order_by("pst", "position")
         if node.pk not in kept_objectives
     ]
+    # Through the reverse accessor: diagnostics never imports roadmap (the sheets build on the findings).
+    sheets = list(
+        keep.project_sheets.model.objects.filter(findings__in=others)
+        .exclude(findings=keep)
+        .distinct()
+        .order_by("code")
+    )
     return MergePlan(
         keep=keep,
         others=others,
         moving=moving,
         dropped=dropped,
         objectives=objectives,
+        sheets=sheets,
         importance=max(f.importance for f in findings),
     )
 
 
 @transaction.atomic
 def finding_merge(*, findings, keep, by) -> Finding:
-    """Merge ``findings`` into ``keep``: sources and PST links move to it, the others are marked merged.
+    """Merge ``findings`` into ``keep``: sources, PST links and project sheets move to it, the others
+    are marked merged.
 
     Nothing is deleted; a source the kept finding already cites is dropped from the merged one only
-    (the unique constraints forbid the duplicate), so every citation survives once.
+    (the unique constraints forbid the duplicate), so every citation survives once. A sheet that
+    answered a merged finding answers the kept one instead (once, even if it answered both): a sheet
+    never cites a finding the list no longer shows. The sheets' links to findings have no history
+    (``ProjectSheet.history`` tracks no m2m field); the log line names the sheets moved and who moved them.
     """
     locked = Finding.objects.select_for_update().filter(pk__in=[f.pk for f in findings]).order_by("pk")
     plan = merge_plan(findings=locked, keep=keep)
@@ -303,6 +317,8 @@ def finding_merge(*, findings, keep, by) -> Finding:
     keep.objectives.add(*plan.objectives)
     for other in others:
         other.objectives.clear()
+    keep.project_sheets.add(*plan.sheets)
+    keep.project_sheets.through.objects.filter(finding__in=others).delete()
     keep.importance = plan.importance
     keep.save(update_fields=["importance", "updated_at"])
     for other in others:
@@ -313,6 +329,10 @@ def finding_merge(*, findings, keep, by) -> Finding:
     # Findings that had been merged into one of the others now point at the kept one.
     Finding.objects.filter(merged_into__in=others).update(merged_into=keep)
     logger.info(
-        "findings_merged keep=%s merged=%s by=%s", keep.pk, ",".join(str(f.pk) for f in others), getattr(by, "pk", "-")
+        "findings_merged keep=%s merged=%s sheets=%s by=%s",
+        keep.pk,
+        ",".join(str(f.pk) for f in others),
+        ",".join(str(s.pk) for s in plan.sheets) or "-",
+        getattr(by, "pk", "-"),
     )
     return keep

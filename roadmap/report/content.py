@@ -394,7 +394,7 @@ def _sheets(mission, ranking) -> list[dict]:
             "indicators",
             "risks",
             "pst_links",
-            "findings",
+            Prefetch("findings", queryset=Finding.objects.select_related("merged_into")),
         )
     )
     unranked = len(position) + 1
@@ -464,7 +464,8 @@ def _sheet(sheet, ranked) -> dict:
             for r in sheet.risks.all()
         ],
         "pst_links": [{"code": n.code, "title": n.title} for n in sheet.pst_links.all()],
-        "findings": [f.statement for f in sheet.findings.all()],
+        # A finding merged before merges moved the sheets along is cited as the finding that absorbed it, once.
+        "findings": list(dict.fromkeys((f.merged_into or f).statement for f in sheet.findings.all())),
     }
 
 

@@ -6,6 +6,7 @@ Every member of the commune reads them; only consultants write (``can_manage_mis
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +66,14 @@ def sheet_detail(request, mission_id, sheet_id):
         sheet_id,
         perm=access.can_view,
         queryset=ProjectSheet.objects.select_related("mission__commune").prefetch_related(
-            *money_prefetch(), "risks", "indicators", "findings", "pst_links", "prerequisites", "dependants"
+            *money_prefetch(),
+            "risks",
+            "indicators",
+            # A finding merged before merges moved the sheets along: shown with the one it was merged into.
+            Prefetch("findings", queryset=Finding.objects.select_related("merged_into")),
+            "pst_links",
+            "prerequisites",
+            "dependants",
         ),
     )
     mission = sheet.mission

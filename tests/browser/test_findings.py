@@ -18,6 +18,7 @@ from tests.diagnostics.factories_fieldwork import (
     SystemFactory,
     WorkshopFactory,
 )
+from tests.roadmap.factories import ProjectSheetFactory
 from tests.territoire.factories import pst_tree
 
 CHALLENGES = [
@@ -110,6 +111,9 @@ def test_workshop_top5_to_findings_merge_and_synthesis(page, live_server, login,
     first, second = (
         Finding.objects.filter(sources__card__text=text).get() for text in (CHALLENGES[0][0], CHALLENGES[3][0])
     )
+    # The duplicate already has its project sheet: it follows the kept finding.
+    sheet = ProjectSheetFactory(mission=tenant.mission, code="FP-02", title="Guichet électronique")
+    sheet.findings.add(second)
     page.get_by_label(f"Fusionner « {first.statement} »").check()
     page.get_by_label(f"Fusionner « {second.statement} »").check()
     page.get_by_label(f"Garder « {first.statement} »").check()
@@ -120,6 +124,9 @@ def test_workshop_top5_to_findings_merge_and_synthesis(page, live_server, login,
     expect(page.get_by_role("heading", name="Fusionner des constats")).to_be_visible()
     expect(page.get_by_role("region", name="Constat gardé")).to_contain_text(first.statement)
     expect(page.get_by_role("region", name="Constats fusionnés dans celui-ci")).to_contain_text(second.statement)
+    expect(page.get_by_role("region", name="Constat gardé")).to_contain_text(
+        "Fiche projet rattachée au constat gardé FP-02 Guichet électronique"
+    )
     assert Finding.objects.filter(status="merged").count() == 0
     assert_accessible()
     screenshot("findings-merge-confirm")
@@ -128,6 +135,7 @@ def test_workshop_top5_to_findings_merge_and_synthesis(page, live_server, login,
     second.refresh_from_db()
     assert second.merged_into_id == first.pk
     assert first.sources.count() == 2
+    assert list(sheet.findings.all()) == [first]
 
     # 4. The synthesis reads section by section, with its charts.
     page.goto(f"{base}/synthese/")

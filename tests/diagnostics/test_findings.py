@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 import factory
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diagnostics.models import Finding, FindingSource, SourceKind
@@ -21,6 +23,7 @@ from tests.diagnostics.factories_fieldwork import (
     WorkshopFactory,
 )
 from tests.diagnostics.factories_findings import CardSourceFactory, FindingFactory, InterviewSourceFactory
+from tests.roadmap.factories import ProjectSheetFactory
 from tests.territoire.factories import PSTFactory, PSTNodeFactory, pst_tree
 
 pytestmark = pytest.mark.django_db
@@ -493,6 +496,86 @@ def test_merge_confirmation_refuses_another_commune(client, tenant_a, tenant_b):
     assert (
         client.get(url("finding-merge", tenant_a), {"findings": [one.pk, two.pk], "keep": one.pk}).status_code == 404
     )
+
+
+def _merge_with_sheets(tenant):
+    """A kept finding, a duplicate answered by two sheets (one answering both), a bystander sheet."""
+    keep = FindingFactory(mission=tenant.mission, statement="Gardé")
+    other = FindingFactory(mission=tenant.mission, statement="Doublon")
+    guichet = ProjectSheetFactory(mission=tenant.mission, code="FP-02", title="Guichet électronique")
+    both = ProjectSheetFactory(mission=tenant.mission, code="FP-01", title="Parapheur")
+    bystander = ProjectSheetFactory(mission=tenant.mission, code="FP-03", title="Wifi public")
+    guichet.findings.add(other)
+    both.findings.add(keep, other)
+    bystander.findings.add(FindingFactory(mission=tenant.mission))
+    return keep, other, guichet, both, bystander
+
+
+def test_merge_preview_lists_the_sheets_that_follow_the_kept_finding(client, tenant_a):
+    keep, other, guichet, _both, _bystander = _merge_with_sheets(tenant_a)
+    client.force_login(tenant_a.consultant)
+    html = client.get(url("finding-merge", tenant_a), {"findings": [keep.pk, other.pk], "keep": keep.pk}).content
+    html = html.decode()
+    assert "Fiche projet rattachée au constat gardé" in html
+    assert "FP-02 Guichet électronique" in html
+    assert reverse("roadmap:sheet-detail", args=[tenant_a.mission.pk, guichet.pk]) in html
+    assert "Parapheur" not in html  # already answers the kept finding: nothing changes for it
+    assert "Wifi public" not in html
+    plan = services.merge_plan(findings=[keep, other], keep=keep)
+    assert plan.sheets == [guichet]
+
+
+def test_merge_preview_names_no_sheet_when_none_follows(client, tenant_a):
+    one, two = FindingFactory.create_batch(2, mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    html = client.get(url("finding-merge", tenant_a), {"findings": [one.pk, two.pk], "keep": one.pk}).content.decode()
+    assert "rattachée" not in html and "rattachées" not in html
+
+
+def test_merge_moves_the_sheets_to_the_kept_finding_once(client, tenant_a):
+    keep, other, guichet, both, bystander = _merge_with_sheets(tenant_a)
+    third = FindingFactory(mission=tenant_a.mission)
+    guichet.findings.add(third)  # answers two of the merged findings: still linked once
+    bystander_findings = set(bystander.findings.all())
+    client.force_login(tenant_a.consultant)
+    html = client.get(
+        url("finding-merge", tenant_a), {"findings": [keep.pk, other.pk, third.pk], "keep": keep.pk}
+    ).content.decode()
+    assert html.count("FP-02 Guichet électronique") == 1
+    response = client.post(
+        url("finding-merge", tenant_a), {"findings": [keep.pk, other.pk, third.pk], "keep": keep.pk, "confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert list(guichet.findings.all()) == [keep]
+    assert list(both.findings.all()) == [keep]
+    assert set(bystander.findings.all()) == bystander_findings
+    assert not other.project_sheets.exists() and not third.project_sheets.exists()
+    assert list(keep.project_sheets.order_by("code")) == [both, guichet]
+
+
+def test_merge_page_lists_many_sheets_in_a_constant_number_of_queries(client, tenant_a, django_assert_num_queries):
+    keep, other = FindingFactory.create_batch(2, mission=tenant_a.mission)
+    client.force_login(tenant_a.consultant)
+    query = {"findings": [keep.pk, other.pk], "keep": keep.pk}
+    ProjectSheetFactory(mission=tenant_a.mission).findings.add(other)
+    with CaptureQueriesContext(connection) as one_sheet:
+        assert client.get(url("finding-merge", tenant_a), query).status_code == 200
+    for sheet in ProjectSheetFactory.create_batch(7, mission=tenant_a.mission):
+        sheet.findings.add(other)
+    with django_assert_num_queries(len(one_sheet)):
+        html = client.get(url("finding-merge", tenant_a), query).content.decode()
+    assert "Fiches projets rattachées au constat gardé" in html
+    assert html.count('class="bi bi-file-earmark-text"') == 8
+
+
+def test_another_commune_cannot_move_sheets_by_merging(client, tenant_a, tenant_b):
+    keep, other, guichet, _both, _bystander = _merge_with_sheets(tenant_a)
+    client.force_login(tenant_b.consultant)
+    response = client.post(
+        url("finding-merge", tenant_a), {"findings": [keep.pk, other.pk], "keep": keep.pk, "confirm": "1"}
+    )
+    assert response.status_code == 404
+    assert list(guichet.findings.all()) == [other]
 
 
 def test_the_pst_search_finds_by_code_and_title_without_accents(client, tenant_a, tenant_b):

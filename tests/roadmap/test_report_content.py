@@ -18,7 +18,7 @@ from django.core.management import call_command
 from PIL import Image
 from pypdf import PdfReader
 
-from diagnostics.models import FindingSource, SourceKind
+from diagnostics.models import Finding, FindingSource, SourceKind
 from roadmap.models import BudgetLine, DecisionChoice, SheetIndicator, SheetStatus
 from roadmap.report.content import collect
 from roadmap.report.document import render_html
@@ -27,6 +27,7 @@ from roadmap.services.decisions import roadmap_decide, roadmap_submit
 from territoire.models import Mission
 from territoire.pdf import html_to_pdf
 from tests.diagnostics.factories_fieldwork import IntervieweeFactory, InterviewFactory
+from tests.diagnostics.factories_findings import FindingFactory
 from tests.roadmap.factories import BudgetLineFactory, FundingLineFactory, ProjectSheetFactory
 
 PARTS = ("Remise en contexte", "Diagnostic smart", "Fiches projets", "Classement des projets par priorité")
@@ -268,3 +269,13 @@ def test_the_demo_mission_renders_with_its_charts_as_vectors_and_captions(db, tm
     positions = [text.index(f"{sheet.code} — {sheet.title}", start) for sheet in retained]
     assert positions == sorted(positions)
     assert pdf.pages >= 15
+
+
+def test_a_sheet_citing_a_finding_merged_earlier_cites_the_one_that_absorbed_it_once(tenant_a):
+    mission = tenant_a.mission
+    kept = FindingFactory(mission=mission, statement="Les demandes arrivent par trois canaux")
+    dead = FindingFactory(mission=mission, statement="Doublon", status=Finding.Status.MERGED, merged_into=kept)
+    sheet = ProjectSheetFactory(mission=mission, status=SheetStatus.RETAINED)
+    sheet.findings.add(kept, dead)
+    snapshot = snapshot_of(mission)
+    assert snapshot["sheets"][0]["findings"] == ["Les demandes arrivent par trois canaux"]

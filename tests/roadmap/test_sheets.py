@@ -1,9 +1,14 @@
 """Project sheet screens: list, detail, create, edit with lines, prerequisites, status, duplicate, from a finding."""
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from diagnostics.models import Finding
 from roadmap.models import BudgetLine, ProjectSheet, SheetStatus
 from tests.diagnostics.factories_findings import FindingFactory
 from tests.roadmap.factories import BudgetLineFactory, FundingLineFactory, ProjectSheetFactory
@@ -246,3 +251,43 @@ def test_history_query_count_is_constant(client, tenant_a, django_assert_max_num
         FundingLineFactory(sheet=sheet, of_call=True)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def _legacy_merge(mission, *sheets):
+    """A sheet linked to a finding merged before merges moved the sheets along (no data migration)."""
+    kept = FindingFactory(mission=mission, statement="Les demandes arrivent par trois canaux")
+    for n, sheet in enumerate(sheets):
+        dead = FindingFactory(
+            mission=mission, statement=f"Doublon {n}", status=Finding.Status.MERGED, merged_into=kept
+        )
+        sheet.findings.add(dead)
+    return kept
+
+
+def test_a_sheet_citing_a_finding_merged_earlier_names_the_one_that_absorbed_it(client, tenant_a):
+    sheet = ProjectSheetFactory(mission=tenant_a.mission)
+    open_finding = FindingFactory(mission=tenant_a.mission, statement="Pas de signature électronique")
+    sheet.findings.add(open_finding)
+    kept = _legacy_merge(tenant_a.mission, sheet)
+    client.force_login(tenant_a.staff)
+    html = client.get(_url(tenant_a, f"fiches/{sheet.pk}/")).content.decode()
+    kept_url = reverse("diagnostics:finding-detail", args=[tenant_a.mission.pk, kept.pk])
+    assert "Doublon 0" in html
+    assert re.search(
+        rf'Doublon 0</a>\s*→ fusionné dans\s*<a href="{kept_url}">Les demandes arrivent par trois canaux', html
+    )
+    assert "Pas de signature électronique" in html
+    assert html.count("fusionné dans") == 1  # the open finding is shown as it is
+
+
+def test_sheet_detail_query_count_does_not_grow_with_merged_findings(client, tenant_a, django_assert_num_queries):
+    sheet = ProjectSheetFactory(mission=tenant_a.mission)
+    _legacy_merge(tenant_a.mission, sheet)
+    client.force_login(tenant_a.consultant)
+    with CaptureQueriesContext(connection) as few:
+        client.get(_url(tenant_a, f"fiches/{sheet.pk}/"))
+    for _n in range(4):
+        _legacy_merge(tenant_a.mission, sheet)
+    with django_assert_num_queries(len(few)):
+        html = client.get(_url(tenant_a, f"fiches/{sheet.pk}/")).content.decode()
+    assert html.count("fusionné dans") == 5
