@@ -102,7 +102,7 @@ case "${1:-}" in
     # The header of a new catalogue is marked fuzzy: unmark it (only it) so its Plural-Forms count.
     sed -i '/^#, fuzzy$/{N;s/^#, fuzzy\nmsgid ""$/msgid ""/}' "$po"
     # makemessages guesses "fuzzy" translations from similar strings; French needs none of them.
-    msgattrib --clear-fuzzy --empty --no-wrap "$po" -o "$po"
+    msgattrib --clear-fuzzy --clear-previous --empty --no-wrap "$po" -o "$po"
     msgen --no-wrap "$po" -o "$po"
     "$VENV/bin/python" manage.py compilemessages -l fr --ignore=.venv
     ;;
