@@ -22,8 +22,9 @@ VARIABLES = (
 
 def run(args, **env):
     clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    # A bound against a hang, not a speed test: migrating from scratch took over 120 s on a busy 2-core machine.
     return subprocess.run(
-        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=600
     )
 
 
