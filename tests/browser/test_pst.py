@@ -51,7 +51,7 @@ def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, s
 
     # Tagging from the tree: the objective's control opens its themes in place, saving updates its badges.
     page.get_by_role("button", name="Tout déplier").click()
-    page.get_by_role("link", name="Thèmes de OO.1.1", exact=True).click()
+    page.get_by_role("button", name="Thèmes de OO.1.1", exact=True).click()
     editor = page.get_by_role("form", name="Thèmes de OO.1.1")
     expect(editor).to_be_visible()
     editor.get_by_label("Énergie").check()
@@ -63,12 +63,28 @@ def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, s
     badges = page.locator("summary").filter(has_text="OO.1.1").locator(".pst-tags")
     expect(badges).to_contain_text("Énergie")
     expect(badges).to_contain_text("Gouvernance")
-    expect(page.get_by_role("link", name="Thèmes de OO.1.1", exact=True)).to_be_focused()
+    expect(page.get_by_role("button", name="Thèmes de OO.1.1", exact=True)).to_be_focused()
     assert_accessible()
     screenshot("pst-tree-tagged-inline")
+    # An action's row: its control, put there by pst.js, opens the action's themes; « Annuler » closes them.
+    row = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name="Installer des radars préventifs connectés")
+    )
+    row.get_by_role("button", name="Thèmes de ").click()
+    editor = row.get_by_role("form")
+    editor.get_by_role("button", name="Annuler").click()
+    expect(editor).to_be_hidden()
+    row.get_by_role("button", name="Thèmes de ").click()
+    editor.get_by_label("Énergie").check()
+    editor.get_by_role("button", name="Enregistrer").click()
+    expect(row.locator(".pst-tags")).to_contain_text("Énergie")
+    expect(row.get_by_role("button", name="Thèmes de ")).to_be_focused()
+    screenshot("pst-tree-action-tagged")
     page.reload()
     page.get_by_role("button", name="Tout déplier").click()
     expect(page.locator("summary").filter(has_text="OO.1.1").locator(".pst-tags")).to_contain_text("Énergie")
+    expect(row.locator(".pst-tags")).to_contain_text("Mobilité")
+    expect(row.locator(".pst-tags")).to_contain_text("Énergie")
 
 
 def test_college_reads_the_pst_without_import_or_tagging(page, live_server, login, screenshot, tenant):
