@@ -19,13 +19,17 @@ if (tagTree) {
   const prototype = document.getElementById("pst-tag-control").content.firstElementChild;
   const label = prototype.getAttribute("aria-label");
   tagTree.querySelectorAll(".pst-tags").forEach((tags) => {
+    // An action's row (<li>): its code, else its title's link. An objective (.pst-branch): its header's
+    // code badge, else its title; its control goes beside the « Fiche » link, outside what collapses.
     const row = tags.closest("li, .pst-branch");
-    const header = row.matches("li") ? row : row.querySelector(":scope > details > summary");
-    const name = header.querySelector(".pst-code")?.textContent || header.querySelector("a, .pst-title").textContent;
+    const action = row.matches("li");
+    const header = action ? row : row.querySelector(":scope > details > summary");
+    const code = header.querySelector(".pst-code")?.textContent.trim();
+    const name = code || header.querySelector(action ? ".pst-title > a" : ".pst-title").textContent.trim();
     const control = prototype.cloneNode(true);
     control.dataset.node = tags.id.replace("pst-tags-", "");
-    control.setAttribute("aria-label", label.replace("%(node)s", name.trim()));
-    if (row.matches("li")) row.append(control);
+    control.setAttribute("aria-label", label.replace("%(node)s", name));
+    if (action) row.append(control);
     else row.querySelector(":scope > .pst-row-tools").prepend(control);
   });
   tagTree.addEventListener("click", (event) => {
