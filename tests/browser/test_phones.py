@@ -140,7 +140,7 @@ def test_pst_tree_tagging_and_the_source_search_fit_a_phone(phone, live_server, 
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/{pst.pk}/")
     phone.get_by_role("button", name="Tout déplier").click()
     check_page(phone, "phone-consultant-pst-tree")
-    phone.get_by_role("link", name="Thèmes de A.1.1.1", exact=True).click()
+    phone.get_by_role("button", name="Thèmes de A.1.1.1", exact=True).click()
     expect(phone.get_by_role("form", name="Thèmes de A.1.1.1")).to_be_visible()
     check_page(phone, "phone-consultant-pst-tree-tagging")
     phone.goto(f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/constats/{finding.pk}/")

@@ -51,7 +51,7 @@ def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, s
 
     # Tagging from the tree: the objective's control opens its themes in place, saving updates its badges.
     page.get_by_role("button", name="Tout déplier").click()
-    page.get_by_role("link", name="Thèmes de OO.1.1", exact=True).click()
+    page.get_by_role("button", name="Thèmes de OO.1.1", exact=True).click()
     editor = page.get_by_role("form", name="Thèmes de OO.1.1")
     expect(editor).to_be_visible()
     editor.get_by_label("Énergie").check()
@@ -63,12 +63,48 @@ def test_consultant_imports_browses_and_tags_the_pst(page, live_server, login, s
     badges = page.locator("summary").filter(has_text="OO.1.1").locator(".pst-tags")
     expect(badges).to_contain_text("Énergie")
     expect(badges).to_contain_text("Gouvernance")
-    expect(page.get_by_role("link", name="Thèmes de OO.1.1", exact=True)).to_be_focused()
+    expect(page.get_by_role("button", name="Thèmes de OO.1.1", exact=True)).to_be_focused()
     assert_accessible()
     screenshot("pst-tree-tagged-inline")
+    # An action's row: its control, put there by pst.js, opens the action's themes; « Annuler » closes them.
+    row = page.get_by_role("listitem").filter(
+        has=page.get_by_role("link", name="Installer des radars préventifs connectés")
+    )
+    row.get_by_role("button", name="Thèmes de ").click()
+    editor = row.get_by_role("form")
+    editor.get_by_role("button", name="Annuler").click()
+    expect(editor).to_be_hidden()
+    row.get_by_role("button", name="Thèmes de ").click()
+    editor.get_by_label("Énergie").check()
+    editor.get_by_role("button", name="Enregistrer").click()
+    expect(row.locator(".pst-tags")).to_contain_text("Énergie")
+    expect(row.get_by_role("button", name="Thèmes de ")).to_be_focused()
+    screenshot("pst-tree-action-tagged")
     page.reload()
     page.get_by_role("button", name="Tout déplier").click()
     expect(page.locator("summary").filter(has_text="OO.1.1").locator(".pst-tags")).to_contain_text("Énergie")
+    expect(row.locator(".pst-tags")).to_contain_text("Mobilité")
+    expect(row.locator(".pst-tags")).to_contain_text("Énergie")
+
+
+def test_every_row_of_the_tree_gets_a_themes_control_named_after_it(page, live_server, login, tenant):
+    """The page holds the control once; pst.js puts one in each row, named by the code, else the title."""
+    from tests.territoire.factories import pst_tree
+
+    pst, os_node, oos, actions = pst_tree(tenant.commune)
+    actions[0].code = ""
+    actions[0].save(update_fields=["code"])
+    actions[0].tags.create(kind="theme", value="mobility")  # its badge is no part of its name
+    login(tenant.consultant)
+    page.goto(f"{live_server.url}/missions/{tenant.mission.pk}/pst/{pst.pk}/")
+    page.get_by_role("button", name="Tout déplier").click()
+    expect(page.get_by_role("button", name="Thèmes de ")).to_have_count(1 + 2 + 4)
+    for name in ("OS.1", "OO.1.2", "A.1.1.2", "Action 1.1"):
+        expect(page.get_by_role("button", name=f"Thèmes de {name}", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Thèmes de Action 1.1", exact=True).click()
+    editor = page.get_by_role("form", name="Thèmes de Action 1.1")
+    editor.get_by_role("button", name="Annuler").click()
+    expect(page.get_by_role("button", name="Thèmes de Action 1.1", exact=True)).to_be_focused()
 
 
 def test_college_reads_the_pst_without_import_or_tagging(page, live_server, login, screenshot, tenant):
