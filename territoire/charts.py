@@ -147,6 +147,10 @@ def text_colour(background: str) -> str:
     return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, DARK_TEXT) else DARK_TEXT
 
 
+WHITE_TEXT_BELOW = 1.05 / LEGIBLE - 0.05  # the luminance of the lightest background white text reads on
+DARK_TEXT_ABOVE = LEGIBLE * (_luminance(DARK_TEXT) + 0.05) - 0.05  # … and of the darkest one for dark text
+
+
 def diverging(points: int) -> tuple[str, ...]:
     """The colours of ``points`` ordered points, from the most negative to the most positive: :data:`TONES`
     ``danger`` to ``success``, paler towards :data:`NEUTRAL` in the middle (of an odd scale), so that the
@@ -161,9 +165,8 @@ def diverging(points: int) -> tuple[str, ...]:
             continue
         end = TONES["danger"] if lean < 0 else TONES["success"]
         share = 0.3 + 0.7 * abs(lean)  # of the end's colour, the rest white
-        # Between the luminance below which white text reads (0.183) and that above which dark text does
-        # (0.251): towards the nearer one.
-        darker = _luminance(_mix("#ffffff", end, share)) < 0.217
+        # Between the luminance below which white text reads and that above which dark text does: to the nearer.
+        darker = _luminance(_mix("#ffffff", end, share)) < (WHITE_TEXT_BELOW + DARK_TEXT_ABOVE) / 2
         while contrast(tint := _mix("#ffffff", end, share), text_colour(tint)) < LEGIBLE and 0 < share < 1:
             share = min(1, share + 0.01) if darker else share - 0.01
         colours.append(tint)
