@@ -1,9 +1,9 @@
 """Charts of every page and report: server-side SVG drawn by pygal, in one house style.
 
 The one place for the palette, the size policy and long labels, used by the questionnaire results, the
-synthesis, the roadmap, the PDF report and the projects' indicators. Pages call :func:`bars`, :func:`radar`
-and :func:`line` and put the returned SVG in the page (bars through ``includes/chart.html``, with its numbers;
-a radar or a line beside the table of its numbers); they never import pygal.
+synthesis, the roadmap, the PDF report and the projects' indicators. Pages call :func:`bars`, :func:`likert`,
+:func:`radar` and :func:`line` and put the returned SVG in the page (bars through ``includes/chart.html``, with
+their numbers; a radar or a line beside the table of its numbers); they never import pygal.
 
 - **Palette**: :data:`PALETTE` for series whose colour means nothing but "another series"; :data:`TONES` for
   series whose colour carries a meaning, named like Bootstrap's badges so that a bar and the badge of the same
@@ -22,9 +22,15 @@ a radar or a line beside the table of its numbers); they never import pygal.
 - **Value axes** start at zero and have at most :data:`TICKS_MAX` round steps, the last tick at or above the
   highest bar (:func:`value_axis`): whole numbers for counts (0, 2, 4, 6, 8), written the Belgian French way
   otherwise (``0,5``).
+- **Scales of agreement** (Likert 1–5, ratings 0–10) are drawn by :func:`likert`: one 100 % bar per audience
+  (« Ensemble » first), its segments in scale order from the most negative to the most positive, coloured by
+  :func:`diverging` (``danger`` red through a light grey to ``success`` green, lighter towards the middle so
+  that the ends stand out by lightness too, for readers who do not tell red from green), each wide enough
+  segment printing its percentage; the legend names the points; the table gives counts and percentages,
+  which add up to 100 per audience (:func:`shares`).
 - **Legends** sit under the plot in as many columns as their longest entry allows: never cut.
-- **Numbers**: :func:`bars` returns a :class:`Chart`, the SVG and the numbers it draws, which the include
-  ``includes/chart.html`` prints as a table one click away.
+- **Numbers**: :func:`bars` and :func:`likert` return a :class:`Chart`, the SVG and the numbers it draws, which
+  the include ``includes/chart.html`` prints as a table one click away.
 - **Text alternative**: every chart is an image (``role="img"``) whose ``aria-label`` reads its data, series by
   series (:func:`describe`): a screen reader hears the numbers, not the scattered labels of the drawing.
 - **Cache**: a chart is cached under a hash of the data it draws, so new data redraws only the
@@ -43,6 +49,7 @@ import pygal
 from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from pygal.style import Style
 from pygal.util import text_len
 
@@ -67,6 +74,7 @@ UPRIGHT_BARS_MAX = 12  # a rating scale from 0 to 10 stands upright
 WRAP = 22
 TICKS_MAX = 5  # steps on a value axis
 FONT_SIZE = 15
+VALUE_FONT_SIZE = 14
 LEGEND_BOX = 12
 CACHE_SECONDS = 60 * 60
 SCRIPT_RE = re.compile(r"<script\b.*?</script>", re.S)
@@ -75,19 +83,23 @@ CATEGORY_LABEL_RE = re.compile(
 )
 
 
-def style(colors=PALETTE) -> Style:
-    """The house style of every chart; ``colors`` for series whose colours carry a meaning."""
+def style(colors=PALETTE, value_colors=()) -> Style:
+    """The house style of every chart; ``colors`` for series whose colours carry a meaning, ``value_colors``
+    for the values printed on them (the bars are then opaque: the contrast of a value is that of its colours)."""
     return Style(
+        opacity="1" if value_colors else Style.opacity,
+        opacity_hover="1" if value_colors else Style.opacity_hover,
         background="transparent",
         plot_background="transparent",
         foreground="#212529",
         foreground_strong="#212529",
         foreground_subtle="#6c757d",
         colors=colors,
+        value_colors=value_colors,
         font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
         label_font_size=FONT_SIZE,
         major_label_font_size=FONT_SIZE,
-        value_font_size=14,
+        value_font_size=VALUE_FONT_SIZE,
         legend_font_size=FONT_SIZE,
         tooltip_font_size=14,
         title_font_size=FONT_SIZE,
@@ -103,6 +115,64 @@ def tones(names) -> tuple[str, ...]:
     return tuple(TONES[name] for name in names)
 
 
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _mix(colour: str, other: str, share: float) -> str:
+    """``colour`` with ``share`` (0 to 1) of ``other`` mixed in."""
+    mixed = (round(a + (b - a) * share) for a, b in zip(_rgb(colour), _rgb(other), strict=True))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+NEUTRAL = _mix(TONES["secondary"], "#ffffff", 0.6)  # a light grey: neither agreement nor disagreement
+DARK_TEXT = "#212529"
+LEGIBLE = 4.5  # WCAG AA contrast of a value printed on its bar
+
+
+def _luminance(colour: str) -> float:
+    """The relative luminance of ``colour`` (WCAG 2)."""
+    linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in _rgb(colour)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(colour: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two colours, from 1 to 21."""
+    dark, light = sorted((_luminance(colour), _luminance(other)))
+    return (light + 0.05) / (dark + 0.05)
+
+
+def text_colour(background: str) -> str:
+    """White or dark text on ``background``, whichever contrasts more."""
+    return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, DARK_TEXT) else DARK_TEXT
+
+
+WHITE_TEXT_BELOW = 1.05 / LEGIBLE - 0.05  # the luminance of the lightest background white text reads on
+DARK_TEXT_ABOVE = LEGIBLE * (_luminance(DARK_TEXT) + 0.05) - 0.05  # … and of the darkest one for dark text
+
+
+def diverging(points: int) -> tuple[str, ...]:
+    """The colours of ``points`` ordered points, from the most negative to the most positive: :data:`TONES`
+    ``danger`` to ``success``, paler towards :data:`NEUTRAL` in the middle (of an odd scale), so that the
+    strong ends stand out by their lightness as well as their hue. A tint on which neither white nor dark text
+    would read (:data:`LEGIBLE`) is moved to the nearer lightness where one does."""
+    half = (points - 1) / 2 or 1
+    colours = []
+    for i in builtins.range(points):
+        lean = (i - half) / half  # -1 (most negative) … 1 (most positive)
+        if not lean:
+            colours.append(NEUTRAL)
+            continue
+        end = TONES["danger"] if lean < 0 else TONES["success"]
+        share = 0.3 + 0.7 * abs(lean)  # of the end's colour, the rest white
+        # Between the luminance below which white text reads and that above which dark text does: to the nearer.
+        darker = _luminance(_mix("#ffffff", end, share)) < (WHITE_TEXT_BELOW + DARK_TEXT_ABOVE) / 2
+        while contrast(tint := _mix("#ffffff", end, share), text_colour(tint)) < LEGIBLE and 0 < share < 1:
+            share = min(1, share + 0.01) if darker else share - 0.01
+        colours.append(tint)
+    return tuple(colours)
+
+
 @dataclass(frozen=True)
 class Chart:
     """A drawn chart and the numbers it draws. In a template ``{{ chart }}`` prints the SVG;
@@ -114,6 +184,7 @@ class Chart:
     labels: tuple = ()
     series: tuple = ()
     percent: bool = False
+    table: tuple = ()  # (columns, rows) when the table is not the drawn series one by one (:func:`likert`)
 
     def __str__(self) -> str:
         return self.svg
@@ -126,11 +197,15 @@ class Chart:
 
     @property
     def columns(self) -> list[str]:
+        if self.table:
+            return list(self.table[0])
         return [name for name, _values in self.series]
 
     @property
     def rows(self) -> list[tuple[str, list[str]]]:
         """One row per label (in full), one formatted value per series; "—" where there is none."""
+        if self.table:
+            return list(self.table[1])
         return [
             (label, [self._format(values[i]) for _n, values in self.series]) for i, label in enumerate(self.labels)
         ]
@@ -152,6 +227,10 @@ def _number(value, unit="") -> str:
         return "—"
     text = decimal(round(float(value), 1))
     return f"{text}\u00a0{unit}" if unit else text
+
+
+def _count(n: int) -> str:
+    return number_format(n, use_l10n=True, force_grouping=True)
 
 
 def describe(x_labels, series, *, title="", unit="") -> str:
@@ -240,10 +319,7 @@ def bars(
     names = [shorten(name, LEGEND_MAX) for name, _v in series]
     if horizontal:
         kind = pygal.HorizontalStackedBar if stacked else pygal.HorizontalBar
-        lines = tuple(tuple(wrap(x)) for x in labels)
-        # pygal sizes the label margin from the text it is given: the widest line of each wrapped label.
-        drawn_labels = tuple(max(ls, key=len) for ls in lines)
-        plot_width = WIDTH - text_len(max(map(len, drawn_labels), default=0), FONT_SIZE) - 30
+        lines, drawn_labels, plot_width = _lying_labels(labels)
     else:
         kind = pygal.StackedBar if stacked else pygal.Bar
         lines, drawn_labels, plot_width = None, labels, WIDTH - 60
@@ -275,6 +351,97 @@ def bars(
     text = describe(labels, series, title=title, unit="%" if percent else "")
     svg = _render_cached(kind, key, build, text=text, colors=colors, lines=lines, full_labels=labels, **config)
     return Chart(svg=svg, title=str(title), caption=str(caption), labels=labels, series=series, percent=percent)
+
+
+def _lying_labels(labels):
+    """The labels of horizontal bars wrapped on lines, the widest line of each (pygal sizes the label margin from
+    the text it is given) and the width left to the plot beside them."""
+    lines = tuple(tuple(wrap(x)) for x in labels)
+    drawn = tuple(max(ls, key=len) for ls in lines)
+    return lines, drawn, WIDTH - text_len(max(map(len, drawn), default=0), FONT_SIZE) - 30
+
+
+def shares(counts) -> tuple[int, ...]:
+    """``counts`` in whole percentages of their sum that add up to 100 (the largest remainders are rounded up),
+    so that a 100 % bar and its table agree; zeros when there is nothing to share."""
+    total = sum(counts)
+    if not total:
+        return tuple(0 for _n in counts)
+    whole, rest = zip(*(divmod(100 * n, total) for n in counts), strict=True)
+    up = set(sorted(builtins.range(len(counts)), key=lambda i: -rest[i])[: 100 - sum(whole)])
+    return tuple(w + (i in up) for i, w in enumerate(whole))
+
+
+def likert(points, series, *, ident, overall="", title="", caption="") -> Chart:
+    """Answers on an ordered scale as one 100 % horizontal bar per row, as a :class:`Chart`.
+
+    ``points`` are the labels of the scale from the most negative to the most positive (the legend);
+    ``series`` are ``(name, counts)`` pairs, one count per point (an audience and its answers); a row without
+    answers is left out. ``overall`` names a row of all the rows together, drawn first when there are several.
+    The segments are coloured by :func:`diverging` and print their percentage where it fits; the table gives
+    counts and percentages per row and point.
+    """
+    points = tuple(str(p) for p in points)
+    rows = [(str(name), tuple(counts)) for name, counts in series if sum(counts)]
+    if not rows:
+        return Chart(svg="", title=str(title), caption=str(caption))
+    if overall and len(rows) > 1:
+        rows.insert(0, (str(overall), tuple(builtins.map(sum, zip(*(c for _n, c in rows), strict=True)))))
+    names = tuple(name for name, _c in rows)
+    percents = tuple(shares(counts) for _n, counts in rows)
+    # One series per point, one value per row: what pygal stacks.
+    drawn = tuple((point, tuple(p[i] for p in percents)) for i, point in enumerate(points))
+    # pygal draws the first category lowest: the rows go in upside down so that « Ensemble » tops the chart.
+    lines, drawn_labels, plot_width = _lying_labels(names[::-1])
+    legend = [shorten(point, LEGEND_MAX) for point in points]
+    columns = legend_columns(legend, plot_width)
+    colors = diverging(len(points))
+
+    def inside(value):
+        """The percentage of a segment, printed only where the segment is wide enough to hold it."""
+        text = f"{value}\u00a0%"
+        return text if text_len(len(text), VALUE_FONT_SIZE) + 8 <= plot_width * value / 100 else ""
+
+    def build(chart):
+        chart.x_labels = list(drawn_labels)
+        for name, (_point, values) in zip(legend, drawn, strict=True):
+            # A white line between segments tells neighbouring tints apart.
+            chart.add(name, [{"value": v, "style": "stroke:#fff"} for v in values[::-1]], formatter=inside)
+
+    config = {
+        "width": WIDTH,
+        "height": horizontal_height(len(rows), title=bool(title), legend_rows=-(-len(points) // columns)),
+        "legend_at_bottom_columns": columns,
+        "print_values": True,
+        "show_y_guides": False,  # the segments meet end to end: no dashed lines across them
+        "value_formatter": lambda v: f"{decimal(v)}\u00a0%",
+        **value_axis([("", (100,))]),
+    }
+    if title:
+        config["title"] = str(title)
+    text = describe(points, [(name, p) for name, p in zip(names, percents, strict=True)], title=title, unit="%")
+    svg = _render_cached(
+        pygal.HorizontalStackedBar,
+        (ident, points, tuple(rows), str(title)),
+        build,
+        text=text,
+        colors=colors,
+        value_colors=tuple(text_colour(c) for c in colors),
+        lines=lines,
+        full_labels=names[::-1],
+        **config,
+    )
+    table = (
+        names,
+        tuple(
+            (point, [f"{_count(counts[i])} ({p[i]}\u00a0%)" for (_n, counts), p in zip(rows, percents, strict=True)])
+            for i, point in enumerate(points)
+        )
+        + ((_("Réponses"), [_count(sum(counts)) for _n, counts in rows]),),
+    )
+    return Chart(
+        svg=svg, title=str(title), caption=str(caption), labels=names, series=drawn, percent=True, table=table
+    )
 
 
 def radar(axes, series, *, ident="") -> str:
@@ -345,28 +512,30 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
     )
 
 
-def _chart(kind, *, colors, **config):
+def _chart(kind, *, colors, value_colors=(), **config):
     """A pygal chart that needs no external script or stylesheet (``js=()``), sized by its container."""
     config.setdefault("legend_at_bottom_columns", 3)
+    config.setdefault("print_values", False)
     return kind(
         js=(),
-        style=STYLES.get(colors) or style(colors),
+        style=(not value_colors and STYLES.get(colors)) or style(colors, value_colors),
         disable_xml_declaration=True,
         explicit_size=False,
         legend_at_bottom=True,
-        print_values=False,
         truncate_label=LABEL_MAX,
         truncate_legend=LEGEND_MAX,
         **config,
     )
 
 
-def _render_cached(kind, data_key, build, *, text, colors=PALETTE, lines=None, full_labels=(), **config) -> str:
+def _render_cached(
+    kind, data_key, build, *, text, colors=PALETTE, value_colors=(), lines=None, full_labels=(), **config
+) -> str:
     options = sorted((k, v) for k, v in config.items() if not callable(v))
     key = "chart:" + hashlib.sha256(repr((kind.__name__, data_key, colors, options, text)).encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        chart = _chart(kind, colors=colors, **config)
+        chart = _chart(kind, colors=colors, value_colors=value_colors, **config)
         build(chart)
         # Even with js=() pygal writes an inline <script> holding its config for the tooltips: the CSP
         # would block it anyway, so it goes.

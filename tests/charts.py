@@ -2,7 +2,9 @@
 
 import re
 
-FIGURE_RE = re.compile(r'<figure class="chart[^"]*"[^>]*>(.*?)</figure>\s*(<table)?', re.S)
+FIGURE_RE = re.compile(
+    r'<figure class="chart[^"]*"[^>]*>(.*?)</figure>\s*(?:<div class="table-responsive">\s*)?(<table)?', re.S
+)
 
 
 def figures(page: str) -> list[tuple[str, bool]]:

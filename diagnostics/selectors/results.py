@@ -335,11 +335,19 @@ def _draw(result, audiences, labels, scalar, numbers, items) -> None:
         return
     pk = q.pk
     if q.type in (QuestionType.LIKERT, QuestionType.RATING):
+        # Colour means agreement here, not audience: one 100 % bar per audience, from disagreement to agreement.
         scale = q.scale
-        keys = [v for v, _ in scale]
-        x_labels = [str(v) for v, _ in scale]  # the ends are named under the chart
-        series = _series(result, audiences, labels, keys, lambda a: scalar[(pk, a)])
-        result.chart = charts.bars(x_labels, series, ident=pk, percent=True)
+        if q.type == QuestionType.LIKERT:
+            caption = _("Part des répondants de chaque public, du désaccord (à gauche) à l'accord (à droite).")
+        else:
+            caption = _("Note de 0 (pas du tout) à 10 (tout à fait) : part des répondants de chaque public.")
+        result.chart = charts.likert(
+            [label for _v, label in scale],
+            [(labels.get(a, a), [scalar[(pk, a)].get(v, 0) for v, _l in scale]) for a in audiences],
+            ident=pk,
+            overall=_("Ensemble"),
+            caption=caption,
+        )
     elif q.type == QuestionType.YES_NO:
         series = _series(result, audiences, labels, [1, 0], lambda a: scalar[(pk, a)])
         result.chart = charts.bars([_("Oui"), _("Non")], series, ident=pk, horizontal=True, percent=True)

@@ -13,7 +13,13 @@ from diagnostics.models.campaigns import Answer
 from territoire.models import PSTNodeTag
 from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import make_tenant
-from tests.diagnostics.factories import CampaignFactory, InvitationFactory, QuestionFactory, SectionFactory
+from tests.diagnostics.factories import (
+    CampaignFactory,
+    InvitationFactory,
+    QuestionFactory,
+    SectionFactory,
+    full_questionnaire,
+)
 from tests.diagnostics.factories_fieldwork import (
     CardFactory,
     CardVoteFactory,
@@ -24,6 +30,7 @@ from tests.diagnostics.factories_fieldwork import (
     WorkshopFactory,
 )
 from tests.diagnostics.factories_findings import FindingFactory
+from tests.diagnostics.test_results import fill
 from tests.territoire.factories import pst_tree
 
 PHONE = {"width": 390, "height": 844}
@@ -109,3 +116,38 @@ def test_findings_table_headers_do_not_overlap(page, live_server, login, screens
     )
     screenshot("charts-findings-list")
     assert not overflowing, f"headers wider than their column: {overflowing}"
+
+
+@pytest.fixture
+def tenant(transactional_db):
+    return make_tenant("Val-d'Ourthe")
+
+
+def test_agreement_charts_read_on_desktop_and_phone(page, live_server, login, screenshot, assert_accessible, tenant):
+    """A Likert and a 0–10 rating as one 100 % bar per audience: legend whole, no sideways scroll on a phone."""
+    questionnaire, q = full_questionnaire(tenant.mission)
+    for audience, count, seed in ((Audience.STAFF, 9, 1), (Audience.COLLEGE, 5, 4), (Audience.CITIZENS, 6, 7)):
+        fill(CampaignFactory(questionnaire=questionnaire, audience=audience), q, count, seed=seed)
+    login(tenant.consultant)
+    url = f"{live_server.url}/missions/{tenant.mission.pk}/diagnostic/questionnaires/{questionnaire.pk}/resultats/"
+    for size, viewport in (("desktop", {"width": 1280, "height": 900}), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.goto(url)
+        page.locator("details.results-section").nth(1).locator("summary").click()
+        for question in (q["likert"], q["rating"]):
+            card = page.locator(f"#qr-{question.pk}").locator("xpath=ancestor::article")
+            figure = card.locator("figure.chart")
+            expect(figure.locator("svg")).to_be_visible()
+            figure.scroll_into_view_if_needed()
+            # The legend (its last entry) and the percentages lie inside the drawing, the drawing inside its card.
+            box, svg = card.bounding_box(), figure.locator("svg").bounding_box()
+            assert svg["x"] >= box["x"] and svg["x"] + svg["width"] <= box["x"] + box["width"] + 1
+            last = figure.locator("svg .legends text").last.bounding_box()
+            assert last["x"] + last["width"] <= svg["x"] + svg["width"] + 1
+            figure.get_by_text("Voir les chiffres").click()
+            expect(figure.locator("table")).to_contain_text("Ensemble")
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            card.screenshot(path=str(SCREENSHOTS / f"charts-agreement-{size}-{question.type}.png"))
+        screenshot(f"charts-agreement-results-{size}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert_accessible()

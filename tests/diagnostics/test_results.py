@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from diagnostics.models import Answer, AnswerItem, Audience, QuestionType, Response
 from diagnostics.services.results import result_tally_rebuild
+from territoire import charts
 from territoire.models import ExportJob
 from tests.charts import charts_without_numbers, figures
 from tests.diagnostics.factories import CampaignFactory, InvitationFactory, full_questionnaire
@@ -98,6 +99,37 @@ def test_results_show_rates_charts_comparison_and_maturity_radar(client, tenant_
     assert charts and not any("<script" in svg or "http://kozea" in svg.split(">", 1)[0] for svg in charts)
     # Every chart has its numbers: a table one click away, or the table beside it (the maturity radars).
     assert len(figures(page)) == page.count("<svg") and charts_without_numbers(page) == []
+
+
+def _card(page, question) -> str:
+    return re.search(rf'id="qr-{question.pk}".*?</article>', page, re.S).group(0)
+
+
+def test_agreement_is_one_bar_per_audience_from_disagreement_to_agreement(client, tenant_a, world, settings):
+    settings.ANONYMOUS_MIN_GROUP_SIZE = 2
+    questionnaire, q, staff, college = world
+    fill(staff, q, 3)
+    fill(college, q, 2, seed=2)
+    client.force_login(tenant_a.consultant)
+    page = whole_results(client, results_url(tenant_a, questionnaire))
+    likert = _card(page, q["likert"])
+    # Colour means agreement: the strong disagreement is the danger red, the strong agreement the success green.
+    assert "horizontalstackedbar-graph" in likert and f"fill:{charts.TONES['danger']}" in likert
+    assert "Pas du tout d&#x27;accord" in likert and "Tout à fait d&#x27;accord" in likert
+    # « Ensemble » first, then each audience; the table gives counts and percentages, the totals last.
+    assert re.search(r'aria-label="Ensemble : Pas du tout d&#x27;accord \d+\xa0%.*?Collège communal : ', likert)
+    headers = re.findall(r'<th scope="col" class="text-end">([^<]+)</th>', likert)
+    assert headers == ["Ensemble", "Collège communal", "Personnel administratif"]
+    assert re.search(r"<td[^>]*>\d+ \(\d+\xa0%\)</td>", likert)
+    assert re.search(r"Réponses</th>\s*<td[^>]*>5</td>\s*<td[^>]*>2</td>\s*<td[^>]*>3</td>", likert)
+    assert "Part des répondants de chaque public, du désaccord" in likert
+    # A rating from 0 to 10 is drawn the same way, its ends named under the chart.
+    rating = _card(page, q["rating"])
+    assert "horizontalstackedbar-graph" in rating and "Note de 0 (pas du tout) à 10 (tout à fait) : part" in rating
+    # Filtered to one audience: one bar, no « Ensemble ».
+    page = whole_results(client, results_url(tenant_a, questionnaire) + "?audience=staff")
+    likert = _card(page, q["likert"])
+    assert 'aria-label="Personnel administratif : ' in likert and "Ensemble" not in likert
 
 
 def test_filters_by_audience_and_service(client, tenant_a, world, settings):

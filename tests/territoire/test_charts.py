@@ -2,6 +2,8 @@
 
 import re
 
+from django.template.loader import render_to_string
+
 from territoire import charts
 
 
@@ -129,3 +131,100 @@ def test_every_chart_is_an_image_named_by_its_data():
     # Labels are escaped in the attribute, as pygal escapes them in the drawing.
     svg = charts.bars(['Réponse "A" <b>'], [("", [1])], ident="t5").svg
     assert 'aria-label="Réponse &quot;A&quot; &lt;b&gt; 1"' in svg
+
+
+# --- Scales of agreement: one 100 % bar per audience, coloured from disagreement to agreement -----------------
+
+AGREEMENT = ["Pas du tout d'accord", "Plutôt pas d'accord", "Ni l'un ni l'autre", "Plutôt d'accord", "Tout à fait"]
+
+
+def _segments(svg) -> list[tuple[int, float, float]]:
+    """Each drawn segment as ``(series index, x, y)``, in the order of the SVG."""
+    found = []
+    for serie, body in re.findall(r'serie-(\d+) color-\d+"><g class="bars">(.*?)</g></g></g>', svg, re.S):
+        found += [(int(serie), float(x), float(y)) for x, y in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)"', body)]
+    return found
+
+
+def test_a_likert_bar_runs_from_the_most_negative_point_to_the_most_positive_in_diverging_colours():
+    chart = charts.likert(AGREEMENT, [("Personnel", (1, 2, 3, 2, 2))], ident="lk-order")
+    colours = charts.diverging(5)
+    assert colours[0] == charts.TONES["danger"] and colours[-1] == charts.TONES["success"]
+    assert colours[2] == charts.NEUTRAL
+    for i, colour in enumerate(colours):
+        assert f".color-{i} a:visited{{stroke:{colour};fill:{colour}}}" in chart.svg
+    # The segments of the one row lie left to right in the order of the scale, and so does the legend.
+    xs = [x for _serie, x, _y in sorted(_segments(chart.svg))]
+    assert xs == sorted(xs) and len(xs) == 5
+    legend = re.findall(r'<text x="[\d.]+" y="[\d.]+">([^<]+)</text></g>', chart.svg)
+    assert legend == AGREEMENT
+    assert "<script" not in chart.svg and f'viewBox="0 0 {charts.WIDTH} ' in chart.svg
+
+
+def test_diverging_tints_darken_towards_the_ends_and_their_values_read_on_them():
+    for points in range(2, 12):
+        colours = charts.diverging(points)
+        assert len(set(colours)) == points
+        for colour in colours:
+            assert charts.contrast(colour, charts.text_colour(colour)) >= charts.LEGIBLE, (points, colour)
+        # Lightness grows from each end towards the middle.
+        lightness = [charts.contrast(c, "#000000") for c in colours]
+        half = points // 2
+        assert lightness[:half] == sorted(lightness[:half]), points
+        assert lightness[-half:] == sorted(lightness[-half:], reverse=True), points
+
+
+def test_each_likert_row_adds_up_to_one_hundred_and_the_table_gives_counts_and_percentages():
+    assert charts.shares((1, 1, 1)) == (34, 33, 33) and charts.shares((0, 0)) == (0, 0)
+    assert charts.shares((2, 1, 0, 0, 4)) == (29, 14, 0, 0, 57)
+    chart = charts.likert(
+        AGREEMENT, [("Collège", (1, 1, 1, 0, 0)), ("Personnel", (2, 1, 0, 3, 1))], ident="lk-sum", overall="Ensemble"
+    )
+    assert chart.labels == ("Ensemble", "Collège", "Personnel")
+    for row in range(3):
+        assert sum(values[row] for _point, values in chart.series) == 100
+    assert chart.columns == ["Ensemble", "Collège", "Personnel"]
+    assert chart.rows[0] == ("Pas du tout d'accord", ["3 (30\u00a0%)", "1 (34\u00a0%)", "2 (29\u00a0%)"])
+    assert chart.rows[-1] == ("Réponses", ["10", "3", "7"])
+    # Ensemble tops the drawing: its label is the highest of the rows.
+    labels = re.findall(r'<text x="[-\d.]+" y="([\d.]+)" class=""><tspan[^>]*>(\w+)', chart.svg)
+    heights = {name: float(y) for y, name in labels}
+    assert heights["Ensemble"] < heights["Collège"] < heights["Personnel"]
+
+
+def test_a_segment_prints_its_percentage_only_where_it_fits():
+    chart = charts.likert(AGREEMENT, [("Citoyens", (1, 0, 0, 0, 49))], ident="lk-fit")
+    printed = re.findall(r'<text [^>]*class="value"[^>]*>([^<]*)</text>', chart.svg)
+    assert "98\u00a0%" in printed and "2\u00a0%" not in printed
+    # White on the dark ends, dark on the pale middle.
+    assert ".text-overlay .color-4 text{fill:#ffffff}" in chart.svg
+    assert f".text-overlay .color-2 text{{fill:{charts.DARK_TEXT}}}" in chart.svg
+
+
+def test_an_audience_without_answers_is_left_out_and_ensemble_needs_two_rows():
+    chart = charts.likert(
+        AGREEMENT, [("Collège", (0, 0, 0, 0, 0)), ("Citoyens", (0, 1, 0, 1, 0))], ident="lk-empty", overall="Ensemble"
+    )
+    assert chart.labels == ("Citoyens",) and chart.columns == ["Citoyens"]
+    assert "Collège" not in chart.svg and "Ensemble" not in chart.svg
+    assert not charts.likert(AGREEMENT, [("Collège", (0, 0, 0, 0, 0))], ident="lk-none", overall="Ensemble")
+
+
+def test_a_likert_chart_is_an_image_that_reads_its_percentages():
+    chart = charts.likert(
+        ["Non", "Bof", "Oui"], [("Collège", (1, 1, 2)), ("Citoyens", (0, 0, 4))], ident="lk-aria", overall="Ensemble"
+    )
+    assert chart.svg.startswith(
+        '<svg role="img" aria-label="Ensemble : Non 13\u00a0%, Bof 12\u00a0%, Oui 75\u00a0%. '
+        "Collège : Non 25\u00a0%, Bof 25\u00a0%, Oui 50\u00a0%. "
+        'Citoyens : Non 0\u00a0%, Bof 0\u00a0%, Oui 100\u00a0%" '
+    )
+
+
+def test_likert_labels_are_escaped_in_the_drawing_the_label_and_the_table():
+    hostile = '<script>alert("x")</script>'
+    chart = charts.likert([hostile, "Oui"], [(f"<b>{hostile}</b>", (1, 3))], ident="lk-xss")
+    assert "<script" not in chart.svg and "<b>" not in chart.svg
+    assert "&lt;script&gt;" in chart.svg.split(">", 1)[0]  # the aria-label
+    html = render_to_string("includes/chart.html", {"chart": chart})
+    assert "<script" not in html and "&lt;b&gt;&lt;script&gt;" in html
