@@ -72,12 +72,16 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture
 def screenshot(page):
-    """``screenshot("name")`` saves the full page as test-results/screens/name.png."""
+    """``screenshot("name")`` saves the full page as test-results/screens/name.png; ``target=`` another page (its
+    viewport) or a locator (that element: ``Locator.screenshot`` takes no ``full_page``)."""
 
     def take(name: str, target=None) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        (target or page).screenshot(path=str(path), full_page=target is None)
+        if target is None:
+            page.screenshot(path=str(path), full_page=True)
+        else:
+            target.screenshot(path=str(path))
         return path
 
     return take
