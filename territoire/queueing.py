@@ -40,10 +40,6 @@ UNAVAILABLE = gettext_lazy(
 )
 
 
-def _name(task) -> str:
-    return task if isinstance(task, str) else task.name
-
-
 def _args(args) -> str:
     return json.dumps(list(args), separators=(",", ":"))
 
@@ -73,8 +69,9 @@ def send_on_commit(task, *args) -> None:
 
 
 def is_unsent(task, *args) -> bool:
-    """Whether ``task(*args)`` (a task or its name) waits for the broker to come back."""
-    return UnsentTask.objects.filter(name=_name(task), args=_args(args)).exists()
+    """Whether ``task(*args)`` waits for the broker to come back. ``task`` is the task itself, never its name: a
+    renamed task then breaks at import, not by silently finding nothing."""
+    return UnsentTask.objects.filter(name=task.name, args=_args(args)).exists()
 
 
 def warn_if_unsent(request, task, *args) -> bool:

@@ -298,7 +298,9 @@ def pst_import_analyse(*, import_id: int):
 def pst_import_waits_for_broker(pst_import) -> bool:
     """Whether the analysis of ``pst_import`` could not be handed to the broker yet (Redis down): it is sent again
     when the broker is back (``territoire.queueing``)."""
-    return pst_import.is_analysing and queueing.is_unsent("territoire.pst_import_analyse", pst_import.pk)
+    from territoire.tasks import pst_import_analyse_task
+
+    return pst_import.is_analysing and queueing.is_unsent(pst_import_analyse_task, pst_import.pk)
 
 
 def pst_import_expire(*, pst_import):

@@ -292,7 +292,8 @@ def _groups(campaigns, *, audience: str, service: str) -> dict:
 
 
 def maturity_axis(sums, choices, audiences, labels) -> dict:
-    """Average scores on one axis (dimension or theme) per audience: table rows and, from three values, a radar.
+    """Average scores on one axis (dimension or theme) per audience: table rows, the audiences' labels (the
+    table's columns) and, from three values, a radar.
 
     ``sums`` maps ``(axis value, audience)`` to ``[sum of scores, number of scores]``.
     """
@@ -306,7 +307,11 @@ def maturity_axis(sums, choices, audiences, labels) -> dict:
             [label for _v, label in axes],
             [(labels.get(a, a), [table[value].get(a) for value, _l in axes]) for a in audiences],
         )
-    return {"rows": [(label, [table[value].get(a) for a in audiences]) for value, label in axes], "radar": radar}
+    return {
+        "rows": [(label, [table[value].get(a) for a in audiences]) for value, label in axes],
+        "audiences": [labels.get(a, a) for a in audiences],
+        "radar": radar,
+    }
 
 
 def _series(result, audiences, labels, keys, counts_of):

@@ -13,6 +13,7 @@ from diagnostics.models import Audience, Campaign, Invitation, Response
 from diagnostics.selectors.campaigns import campaign_stats
 from diagnostics.services import campaigns as services
 from diagnostics.services.respond import response_for_member
+from diagnostics.tasks import send_invitations_task, send_reminders_task
 from diagnostics.views.common import load_campaign, load_questionnaire
 from territoire import access, queueing
 from territoire.models import Membership
@@ -120,7 +121,7 @@ def campaign_invite(request, mission_id, campaign_id):
     count = services.campaign_invite(campaign=campaign, by=request.user, people=form.cleaned_data["people_list"])
     if not count:
         messages.info(request, _("Ces personnes étaient déjà invitées : aucune nouvelle invitation."))
-    elif not queueing.warn_if_unsent(request, "diagnostics.send_invitations", campaign.pk):
+    elif not queueing.warn_if_unsent(request, send_invitations_task, campaign.pk):
         messages.success(
             request, ngettext("%(n)s invitation envoyée.", "%(n)s invitations envoyées.", count) % {"n": count}
         )
@@ -138,7 +139,7 @@ def campaign_remind(request, mission_id, campaign_id):
         messages.error(request, _("La campagne n'est pas ouverte : pas de rappel."))
         return redirect("diagnostics:campaign-detail", mission_id, campaign.pk)
     count = services.campaign_remind(campaign=campaign, by=request.user)
-    if not (count and queueing.warn_if_unsent(request, "diagnostics.send_reminders", campaign.pk)):
+    if not (count and queueing.warn_if_unsent(request, send_reminders_task, campaign.pk)):
         messages.success(
             request,
             ngettext(

@@ -16,6 +16,7 @@ from projects.forms.phases import AnswerForm, DocumentForm, NoteForm, PhaseMoveF
 from projects.models import PHASE_ORDER, ChecklistQuestion, PhaseDocument, ProjectPhase, next_phase
 from projects.selectors.phases import checklist, open_rows
 from projects.services import phases as services
+from projects.tasks_phases import notify_phase_change_task
 from projects.views.navigation import project_context
 from projects.views.overview import load_project
 from territoire import access, queueing
@@ -168,7 +169,7 @@ def phase_move(request, mission_id, project_id):
                 _("Le projet est passé en phase %(phase)s.") % {"phase": transition.get_to_phase_display()},
             )
             # The phase has moved; its e-mail to the team waits for the broker if it is down.
-            queueing.warn_if_unsent(request, "projects.notify_phase_change", transition.pk)
+            queueing.warn_if_unsent(request, notify_phase_change_task, transition.pk)
             return redirect("projects:project-detail", project.mission_id, project.pk)
     elif settled:
         messages.error(request, _("Choisissez une autre phase que la phase actuelle."))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from projects.documents import jobs
+from projects.documents.tasks import render_document_task
 from projects.forms.specifications import (
     CriteriaFormSet,
     LotForm,
@@ -292,7 +293,7 @@ def render_detail(request, mission_id, project_id, render_id):
     context = project_context(
         project, TAB if document.specification_id else "projects:procurements", document=document
     )
-    if document.status == RenderStatus.PENDING and queueing.is_unsent("projects.render_document", document.pk):
+    if document.status == RenderStatus.PENDING and queueing.is_unsent(render_document_task, document.pk):
         context["unsent"] = queueing.UNAVAILABLE  # its task waits for the broker (Redis down)
     if request.htmx:
         return render(request, "projects/documents/_render_status.html", context)

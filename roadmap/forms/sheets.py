@@ -99,6 +99,12 @@ class SheetForm(forms.ModelForm):
         self.mission = mission
         localized_decimals(self)
         self.fields["findings"].queryset = Finding.objects.open().filter(mission=mission).order_by("statement")
+        if self.instance.pk and "findings" not in kwargs.get("initial", {}):
+            # A finding merged before merges moved the sheets along is no choice any more: the form starts
+            # from the finding that absorbed it (merges keep pointers one step deep), so saving keeps the
+            # sheet answering the surviving finding instead of dropping the link.
+            linked = self.instance.findings.select_related("merged_into")
+            self.initial["findings"] = list(dict.fromkeys(finding.merged_into or finding for finding in linked))
         self.fields["pst_links"].queryset = pst_links_queryset(mission.commune)
         self.fields["pst_links"].label_from_instance = lambda node: f"{node.get_level_display()} — {node}"
         others = ProjectSheet.objects.for_mission(mission)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from territoire import access, exports, queueing
 from territoire.models import ExportJob, ExportStatus
+from territoire.tasks import export_run_task
 
 
 def _load_job(request, job_id) -> ExportJob:
@@ -22,7 +23,7 @@ def _load_job(request, job_id) -> ExportJob:
 def export_job(request, job_id):
     job = _load_job(request, job_id)
     # Its task waits for the broker (Redis down): the page says so, and the job is not stale, only late.
-    unsent = job.is_active and queueing.is_unsent("territoire.export_run", job.pk)
+    unsent = job.is_active and queueing.is_unsent(export_run_task, job.pk)
     context = {
         "job": job,
         "unsent": queueing.UNAVAILABLE if unsent else "",

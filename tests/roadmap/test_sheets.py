@@ -291,3 +291,39 @@ def test_sheet_detail_query_count_does_not_grow_with_merged_findings(client, ten
     with django_assert_num_queries(len(few)):
         html = client.get(_url(tenant_a, f"fiches/{sheet.pk}/")).content.decode()
     assert html.count("fusionné dans") == 5
+
+
+def _options(html, name, *, selected=True) -> list[str]:
+    """The values a browser would post from the page's multiple select ``name`` (all its choices if not
+    ``selected``)."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="(\d+)"[^>]*\bselected\b' if selected else r'<option value="(\d+)"', select)
+
+
+def test_saving_the_form_moves_a_finding_merged_earlier_to_the_one_that_absorbed_it(client, tenant_a):
+    sheet = ProjectSheetFactory(mission=tenant_a.mission)
+    open_finding = FindingFactory(mission=tenant_a.mission, statement="Pas de signature électronique")
+    sheet.findings.add(open_finding)
+    kept = _legacy_merge(tenant_a.mission, sheet)
+    client.force_login(tenant_a.consultant)
+    url = _url(tenant_a, f"fiches/{sheet.pk}/modifier/")
+    findings = _options(client.get(url).content.decode(), "findings")
+    assert sorted(findings) == sorted([str(open_finding.pk), str(kept.pk)])
+    assert client.post(url, {**sheet_post(), "findings": findings}).status_code == 302
+    assert set(sheet.findings.all()) == {open_finding, kept}
+
+
+def test_findings_of_another_mission_or_merged_away_are_refused(client, tenant_a, tenant_b):
+    sheet = ProjectSheetFactory(mission=tenant_a.mission)
+    foreign = FindingFactory(mission=tenant_b.mission)
+    kept = _legacy_merge(tenant_a.mission, ProjectSheetFactory(mission=tenant_a.mission))
+    merged = kept.merged_findings.get()
+    client.force_login(tenant_a.consultant)
+    url = _url(tenant_a, f"fiches/{sheet.pk}/modifier/")
+    choices = _options(client.get(url).content.decode(), "findings", selected=False)
+    assert choices == [str(kept.pk)]
+    for pk in (foreign.pk, merged.pk):
+        response = client.post(url, {**sheet_post(), "findings": [str(pk)]})
+        assert response.status_code == 400
+        assert "une fiche ne répond qu&#x27;aux constats de sa mission" in response.content.decode()
+    assert not sheet.findings.exists()

@@ -17,7 +17,7 @@ from kombu.exceptions import OperationalError
 from diagnostics.models import Invitation
 from projects.models import DocumentRender, PhaseTransition, RenderStatus
 from territoire import queueing
-from territoire.models import ExportJob, ExportStatus, UnsentTask
+from territoire.models import ExportJob, ExportStatus, PSTImport, UnsentTask
 from territoire.tasks import resend_unsent_task
 from tests.diagnostics.factories import CampaignFactory, full_questionnaire
 from tests.factories import UserFactory
@@ -25,6 +25,8 @@ from tests.projects.factories import FollowedProjectFactory
 from tests.projects.factories_csc import SpecificationFactory
 from tests.roadmap.factories import ProjectSheetFactory
 from tests.territoire.factories import ExportJobFactory, pst_tree
+from tests.territoire.pst_files import action_rows, csv_bytes
+from tests.territoire.test_pst_import import last_import, preview_page, upload
 
 UNAVAILABLE = (
     "Le service de traitement est momentanément indisponible : votre demande est enregistrée et partira dès son "
@@ -73,6 +75,23 @@ def test_an_export_waits_pending_says_so_and_runs_once_the_broker_is_back(
     assert job.status == ExportStatus.DONE
     assert not UnsentTask.objects.exists() and queueing.resend_unsent() == 0, "sent once"
     assert "Votre fichier est prêt" in client.get(reverse("territoire:export-job", args=[job.pk])).text
+
+
+def test_a_pst_analysis_waits_says_so_and_runs_once_the_broker_is_back(
+    transactional_db, client, tenant_a, broker_down
+):
+    client.force_login(tenant_a.consultant)
+    with broker_down():
+        upload(client, tenant_a, csv_bytes(action_rows()))
+        pst_import = last_import(tenant_a)
+        assert pst_import.status == PSTImport.Status.ANALYSING
+        assert unsent("territoire.pst_import_analyse") == [f"[{pst_import.pk}]"]
+        assert UNAVAILABLE in preview_page(client, tenant_a, pst_import).text
+
+    assert resend_unsent_task.delay().get() == 1
+    pst_import.refresh_from_db()
+    assert pst_import.status == PSTImport.Status.PREVIEW, pst_import.errors
+    assert UNAVAILABLE not in preview_page(client, tenant_a, pst_import).text
 
 
 @pytest.fixture
