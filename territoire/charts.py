@@ -19,7 +19,8 @@ their numbers; a radar or a line beside the table of its numbers); they never im
   ``static/roadmap/report.css``). A horizontal bar chart grows by :data:`ROW_HEIGHT` per bar
   (:func:`horizontal_height`), so its labels never overlap; vertical charts have a fixed height. Ticks along
   a horizontal value axis stay wider apart than the widest of them (:func:`value_axis`), a legend's last row
-  gets its room even when partly filled, and a radar's axis labels lie beyond its outer ring.
+  gets its room even when partly filled, a radar's axis labels lie beyond its outer ring and a line's dates
+  lean (:data:`X_LABEL_ROTATION`) with the room they take.
 - **Orientation**: bars stand upright only for a few short labels (scale points, years); with more than
   :data:`UPRIGHT_BARS_MAX` bars, a label longer than :data:`UPRIGHT_LABEL_MAX` characters or labels that
   would touch side by side they lie down,
@@ -79,6 +80,7 @@ UPRIGHT_LABEL_MAX = 12
 UPRIGHT_BARS_MAX = 12  # a rating scale from 0 to 10 stands upright
 WRAP = 22
 TICKS_MAX = 5  # steps on a value axis
+X_LABEL_ROTATION = 20  # degrees, the dates of a line
 FONT_SIZE = 15
 VALUE_FONT_SIZE = 14
 LEGEND_BOX = 12
@@ -509,7 +511,13 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
     drawn = (*values, *(() if target is None else (target,)))
     low, high = min(drawn, default=0), max(drawn, default=0)
     # Room on the right for the last date, which pygal centres on the last point.
-    config = {"width": WIDTH, "height": VERTICAL_HEIGHT, "show_legend": target is not None, "margin_right": 40}
+    config = {
+        "width": WIDTH,
+        "height": VERTICAL_HEIGHT,
+        "show_legend": target is not None,
+        "legend_at_bottom_columns": legend_columns([name, target_name], WIDTH - 60),
+        "margin_right": 40,
+    }
     # No horizontal guides: the dashed target is the one line across the chart.
     config["show_y_guides"] = False
     if low >= 0:
@@ -517,15 +525,27 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
     if high > 0:
         # Headroom above the highest value or target, so that the target never sits on the frame.
         config["range"] = (min(low, 0), high * 1.2)
-    if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
-        config["x_label_rotation"] = 20
+    # The dates lean, so that they touch neither side by side nor, the first one, the zero of the value axis.
+    config["x_label_rotation"] = X_LABEL_ROTATION
     config["value_formatter"] = decimal
     text = describe(x_labels, [(name, values)])
     if target is not None:
         text += f". {target_name} : {_number(target)}"
     return _render_cached(
-        pygal.Line, (ident, x_labels, values, name, target, target_name), build, text=text, show_dots=True, **config
+        _LeaningLine, (ident, x_labels, values, name, target, target_name), build, text=text, show_dots=True, **config
     )
+
+
+class _LeaningLine(pygal.Line):
+    """pygal's line whose leaning dates keep their own height under the axis: pygal counts only their rise, so
+    that the legend below ran over them."""
+
+    def _compute_margin(self):
+        super()._compute_margin()
+        if self.x_label_rotation and self._x_labels_height:
+            own = FONT_SIZE * math.cos(math.radians(self.x_label_rotation))
+            self._x_labels_height += own
+            self.margin_box.bottom += own
 
 
 def _chart(kind, *, colors, value_colors=(), **config):

@@ -4,7 +4,11 @@ Long labels, counts up to eight, four importances and three alert severities: th
 charts ("012345678", « Critique » cut off). Each chart is screenshotted alone and with its numbers open.
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -31,6 +35,9 @@ from tests.diagnostics.factories_fieldwork import (
 )
 from tests.diagnostics.factories_findings import FindingFactory
 from tests.diagnostics.test_results import fill
+from tests.projects.factories import FollowedProjectFactory
+from tests.projects.factories_implementation import IndicatorFactory, MeasurementFactory
+from tests.roadmap.factories import ProjectSheetFactory
 from tests.territoire.factories import pst_tree
 
 PHONE = {"width": 390, "height": 844}
@@ -203,11 +210,17 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 def test_chart_text_reads_on_phone_and_desktop(page, live_server, login, screenshot, world):
-    """On the synthesis and the questionnaire results, chart text is at least 11 px on a 390 px phone and at most
-    18 px on a 1280 px desktop, never cut at the edge of its drawing nor drawn over another text."""
+    """On the synthesis, the questionnaire results and a project's indicators, chart text is at least 11 px on a
+    390 px phone and at most 18 px on a 1280 px desktop, never cut at the edge of its drawing nor drawn over
+    another text."""
     questionnaire, q = full_questionnaire(world.mission)
     for audience, count, seed in ((Audience.STAFF, 9, 1), (Audience.COLLEGE, 5, 4), (Audience.CITIZENS, 6, 7)):
         fill(CampaignFactory(questionnaire=questionnaire, audience=audience), q, count, seed=seed)
+    project = FollowedProjectFactory(sheet=ProjectSheetFactory(mission=world.mission, status="retained"))
+    indicator = IndicatorFactory(project=project, label="Démarches en ligne", unit="%", target=Decimal("40"))
+    for month, value in enumerate(("5", "9", "14", "22"), 1):
+        MeasurementFactory(indicator=indicator, date=datetime.date(2026, month, 15), value=Decimal(value))
+    indicators = live_server.url + reverse("projects:indicators", args=[world.mission.pk, project.pk])
     login(world.consultant)
     mission = f"{live_server.url}/missions/{world.mission.pk}/diagnostic"
     for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -222,3 +235,5 @@ def test_chart_text_reads_on_phone_and_desktop(page, live_server, login, screens
             expect(section.locator("[hx-get]")).to_have_count(0)
         _text_reads(page, "results", viewport)
         screenshot(f"charts-text-results-{size}")
+        page.goto(indicators)
+        _text_reads(page, "indicators", viewport)

@@ -271,3 +271,11 @@ def test_radar_labels_lie_beyond_the_end_of_their_axis():
         # Centred half a line plus a gap past the end of the axis, on its line: never over the outer ring.
         beyond = math.hypot(x - cx, y - cy) - math.hypot(ex - cx, ey - cy)
         assert beyond == pytest.approx(charts.FONT_SIZE / 2 + charts.RADAR_LABEL_GAP, abs=0.1)
+
+
+def test_a_line_s_dates_lean_and_a_long_legend_entry_has_its_own_row():
+    dates = ["15/01/2026", "15/02/2026", "15/03/2026", "15/04/2026"]
+    svg = charts.line(dates, [5, 9, 14, 22], ident="lean", name="Démarches en ligne", target=40, target_name="Cible")
+    assert svg.count(f"rotate({charts.X_LABEL_ROTATION} ") == len(dates)
+    legends = svg.split('class="legends">', 1)[1]
+    assert len(set(re.findall(r'<text x="[\d.]+" y="([\d.]+)">', legends))) == 2  # one row each
