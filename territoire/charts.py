@@ -11,9 +11,16 @@ their numbers; a radar or a line beside the table of its numbers); they never im
   least ``secondary`` (grey). An app maps its levels to tones once (``diagnostics.models.findings.
   IMPORTANCE_TONES``, ``diagnostics.selectors.inventory.SEVERITY_TONES``) for its badges and :func:`tones`
   turns them into the colours of its charts.
-- **Size**: every chart is :data:`WIDTH` wide in its viewBox and scales with its container (no fixed size),
-  so it holds on a 390 px phone as on a desktop; a horizontal bar chart grows by :data:`ROW_HEIGHT` per bar
-  (:func:`horizontal_height`), so its labels never overlap; vertical charts have a fixed height.
+- **Size**: every chart is :data:`WIDTH` (420) units wide in its viewBox, its text :data:`FONT_SIZE` (15;
+  the values on bars :data:`VALUE_FONT_SIZE`, 14) units high, and scales with its container up to 28rem
+  (448 px, ``.chart svg`` in ``static/css/territoire.css``): one SVG per chart whose text reads at 11 to 13 px
+  in the 330–370 px column of a 390 px phone and at most 16 px on a desktop (measured by
+  ``tests/browser/test_charts.py``); the PDF report prints it at 71 % of its column (about 12 pt,
+  ``static/roadmap/report.css``). A horizontal bar chart grows by :data:`ROW_HEIGHT` per bar
+  (:func:`horizontal_height`), so its labels never overlap; vertical charts have a fixed height. Ticks along
+  a horizontal value axis stay wider apart than the widest of them (:func:`value_axis`), a legend's last row
+  gets its room even when partly filled, a radar's axis labels lie beyond its outer ring and a line's dates
+  lean (:data:`X_LABEL_ROTATION`) with the room they take.
 - **Orientation**: bars stand upright only for a few short labels (scale points, years); with more than
   :data:`UPRIGHT_BARS_MAX` bars, a label longer than :data:`UPRIGHT_LABEL_MAX` characters or labels that
   would touch side by side they lie down,
@@ -63,7 +70,7 @@ TONES = {
     "success": "#198754",
     "secondary": "#6c757d",
 }
-WIDTH = 520
+WIDTH = 420  # viewBox units: see « Size » above before changing it (the CSS and the PDF's width depend on it)
 ROW_HEIGHT = 44
 VERTICAL_HEIGHT = 300
 RADAR_HEIGHT = 460
@@ -73,6 +80,7 @@ UPRIGHT_LABEL_MAX = 12
 UPRIGHT_BARS_MAX = 12  # a rating scale from 0 to 10 stands upright
 WRAP = 22
 TICKS_MAX = 5  # steps on a value axis
+X_LABEL_ROTATION = 20  # degrees, the dates of a line
 FONT_SIZE = 15
 VALUE_FONT_SIZE = 14
 LEGEND_BOX = 12
@@ -271,16 +279,24 @@ def legend_columns(names, plot_width: float) -> int:
     return max(1, min(len(names), int(plot_width // widest)))
 
 
-def value_axis(series, *, stacked: bool = False, whole: bool = False) -> dict:
+def value_axis(series, *, stacked: bool = False, whole: bool = False, along: float = 0, unit: str = "") -> dict:
     """pygal options for a value axis from zero: at most :data:`TICKS_MAX` round steps (1, 2, 2.5 or 5
     times a power of ten; whole numbers only when ``whole``, for counts) and a last tick at or above the
-    highest value, so that the ticks stay apart even on a narrow plot and no bar runs past the axis."""
+    highest value, so that the ticks stay apart even on a narrow plot and no bar runs past the axis.
+    ``along`` is the length of a horizontal axis: its ticks (written with ``unit``) are further apart than
+    the widest of them, so that they never touch side by side."""
     columns = list(zip(*(values for _name, values in series), strict=True))
     top = max((sum(v or 0 for v in c) if stacked else max(v or 0 for v in c) for c in columns), default=0) or 1
     steps = sorted(m * 10**e for e in builtins.range(-2, 10) for m in (1, 2, 2.5, 5))
     if whole:
         steps = [s for s in steps if s >= 1 and s == int(s)]
-    step = next(s for s in steps if math.ceil(top / s - 1e-9) <= TICKS_MAX)
+
+    def fits(step):
+        count = math.ceil(top / step - 1e-9)
+        widest = max(len(decimal(round(i * step, 6)) + unit) for i in builtins.range(count + 1))
+        return count <= TICKS_MAX and (not along or count == 1 or along / count >= text_len(widest + 2, FONT_SIZE))
+
+    step = next(s for s in steps if fits(s))
     ticks = [round(i * step, 6) for i in builtins.range(math.ceil(top / step - 1e-9) + 1)]
     ticks = [int(t) if t == int(t) else t for t in ticks]
     return {"y_labels": ticks, "range": (0, ticks[-1])}
@@ -343,7 +359,8 @@ def bars(
         config["range"] = range
         config["max_scale"] = TICKS_MAX + 1
     elif all(v is None or v >= 0 for _n, values in series for v in values):
-        config.update(value_axis(series, stacked=stacked, whole=counts))
+        along = plot_width if horizontal else 0
+        config.update(value_axis(series, stacked=stacked, whole=counts, along=along, unit=" %" if percent else ""))
     else:
         config["max_scale"] = TICKS_MAX + 1
     config["value_formatter"] = (lambda v: f"{decimal(v)} %") if percent else decimal
@@ -358,7 +375,8 @@ def _lying_labels(labels):
     the text it is given) and the width left to the plot beside them."""
     lines = tuple(tuple(wrap(x)) for x in labels)
     drawn = tuple(max(ls, key=len) for ls in lines)
-    return lines, drawn, WIDTH - text_len(max(map(len, drawn), default=0), FONT_SIZE) - 30
+    # pygal leaves 50 units beside the labels and the plot (its margins and paddings, measured).
+    return lines, drawn, WIDTH - text_len(max(map(len, drawn), default=0), FONT_SIZE) - 50
 
 
 def shares(counts) -> tuple[int, ...]:
@@ -415,7 +433,7 @@ def likert(points, series, *, ident, overall="", title="", caption="") -> Chart:
         "print_values": True,
         "show_y_guides": False,  # the segments meet end to end: no dashed lines across them
         "value_formatter": lambda v: f"{decimal(v)}\u00a0%",
-        **value_axis([("", (100,))]),
+        **value_axis([("", (100,))], along=plot_width, unit="\u00a0%"),
     }
     if title:
         config["title"] = str(title)
@@ -459,6 +477,7 @@ def radar(axes, series, *, ident="") -> str:
         (ident, axes, series),
         build,
         text=describe(axes, series),
+        finish=_radar_labels_outside,
         range=(0, 100),
         # No "100" tick: it sat on the label of the top axis; the rings stay, the scale is in the heading.
         y_labels=[20, 40, 60, 80],
@@ -466,7 +485,6 @@ def radar(axes, series, *, ident="") -> str:
         fill=True,
         width=WIDTH,
         height=RADAR_HEIGHT,
-        margin_bottom=28,
     )
 
 
@@ -493,7 +511,13 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
     drawn = (*values, *(() if target is None else (target,)))
     low, high = min(drawn, default=0), max(drawn, default=0)
     # Room on the right for the last date, which pygal centres on the last point.
-    config = {"width": WIDTH, "height": VERTICAL_HEIGHT, "show_legend": target is not None, "margin_right": 40}
+    config = {
+        "width": WIDTH,
+        "height": VERTICAL_HEIGHT,
+        "show_legend": target is not None,
+        "legend_at_bottom_columns": legend_columns([name, target_name], WIDTH - 60),
+        "margin_right": 40,
+    }
     # No horizontal guides: the dashed target is the one line across the chart.
     config["show_y_guides"] = False
     if low >= 0:
@@ -501,15 +525,27 @@ def line(x_labels, values, *, ident, name="", target=None, target_name="") -> st
     if high > 0:
         # Headroom above the highest value or target, so that the target never sits on the frame.
         config["range"] = (min(low, 0), high * 1.2)
-    if any(len(x) > UPRIGHT_LABEL_MAX for x in x_labels):
-        config["x_label_rotation"] = 20
+    # The dates lean, so that they touch neither side by side nor, the first one, the zero of the value axis.
+    config["x_label_rotation"] = X_LABEL_ROTATION
     config["value_formatter"] = decimal
     text = describe(x_labels, [(name, values)])
     if target is not None:
         text += f". {target_name} : {_number(target)}"
     return _render_cached(
-        pygal.Line, (ident, x_labels, values, name, target, target_name), build, text=text, show_dots=True, **config
+        _LeaningLine, (ident, x_labels, values, name, target, target_name), build, text=text, show_dots=True, **config
     )
+
+
+class _LeaningLine(pygal.Line):
+    """pygal's line whose leaning dates keep their own height under the axis: pygal counts only their rise, so
+    that the legend below ran over them."""
+
+    def _compute_margin(self):
+        super()._compute_margin()
+        if self.x_label_rotation and self._x_labels_height:
+            own = FONT_SIZE * math.cos(math.radians(self.x_label_rotation))
+            self._x_labels_height += own
+            self.margin_box.bottom += own
 
 
 def _chart(kind, *, colors, value_colors=(), **config):
@@ -529,7 +565,7 @@ def _chart(kind, *, colors, value_colors=(), **config):
 
 
 def _render_cached(
-    kind, data_key, build, *, text, colors=PALETTE, value_colors=(), lines=None, full_labels=(), **config
+    kind, data_key, build, *, text, colors=PALETTE, value_colors=(), lines=None, full_labels=(), finish=None, **config
 ) -> str:
     options = sorted((k, v) for k, v in config.items() if not callable(v))
     key = "chart:" + hashlib.sha256(repr((kind.__name__, data_key, colors, options, text)).encode()).hexdigest()
@@ -537,11 +573,17 @@ def _render_cached(
     if svg is None:
         chart = _chart(kind, colors=colors, value_colors=value_colors, **config)
         build(chart)
+        drawn = chart.config
+        if drawn.show_legend and len(chart.raw_series) % drawn.legend_at_bottom_columns:
+            # pygal keeps room for entries // columns rows of legend: the last, partly filled row needs its own.
+            drawn.margin_bottom = (drawn.margin_bottom or drawn.margin) + 1.5 * max(FONT_SIZE, LEGEND_BOX)
         # Even with js=() pygal writes an inline <script> holding its config for the tooltips: the CSP
         # would block it anyway, so it goes.
         svg = SCRIPT_RE.sub("", chart.render(is_unicode=True))
         if lines:
             svg = _wrap_category_labels(svg, lines, full_labels)
+        if finish:
+            svg = finish(svg)
         # One image named by its data: its drawn labels are not read one by one.
         svg = svg.replace("<svg ", f'<svg role="img" aria-label="{escape(text)}" ', 1)
         cache.set(key, svg, CACHE_SECONDS)
@@ -568,3 +610,31 @@ def _wrap_category_labels(svg: str, lines, full_labels) -> str:
 
     axis = CATEGORY_LABEL_RE.sub(one, axis, count=len(full_labels))
     return head + sep + axis + rest_sep + rest
+
+
+RADAR_LABEL_RE = re.compile(
+    r'<path d="M([-\d.]+) ([-\d.]+) L([-\d.]+) ([-\d.]+)" class="([^"]*)"/>'
+    r'<text x="[-\d.]+" y="[-\d.]+" class="([^"]*)" transform="rotate\(([-\d.]+) [-\d.]+ [-\d.]+\)">'
+)
+RADAR_LABEL_GAP = 4  # viewBox units between the outer ring and the nearest edge of an axis label
+
+
+def _radar_labels_outside(svg: str) -> str:
+    """The axis labels of a radar centred on a point just beyond the end of their axis: pygal sets them on their
+    baseline at a share of the radius, so that on a narrow radar the labels of the lower axes, turned along the
+    ring, reach back over it."""
+
+    def one(match):
+        cx, cy, ex, ey = (float(match.group(i)) for i in builtins.range(1, 5))
+        length = math.hypot(ex - cx, ey - cy) or 1
+        out = FONT_SIZE / 2 + RADAR_LABEL_GAP
+        x, y = ex + (ex - cx) / length * out, ey + (ey - cy) / length * out
+        return (
+            f'<path d="M{cx:g} {cy:g} L{ex:g} {ey:g}" class="{match.group(5)}"/>'
+            f'<text x="{x:.2f}" y="{y:.2f}" class="{match.group(6)}" dominant-baseline="central" '
+            f'transform="rotate({match.group(7)} {x:.2f} {y:.2f})">'
+        )
+
+    head, sep, rest = svg.partition('class="axis x web')
+    axis, sep2, tail = rest.partition('class="axis y')
+    return head + sep + RADAR_LABEL_RE.sub(one, axis) + sep2 + tail

@@ -4,7 +4,11 @@ Long labels, counts up to eight, four importances and three alert severities: th
 charts ("012345678", « Critique » cut off). Each chart is screenshotted alone and with its numbers open.
 """
 
+import datetime
+from decimal import Decimal
+
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -31,6 +35,9 @@ from tests.diagnostics.factories_fieldwork import (
 )
 from tests.diagnostics.factories_findings import FindingFactory
 from tests.diagnostics.test_results import fill
+from tests.projects.factories import FollowedProjectFactory
+from tests.projects.factories_implementation import IndicatorFactory, MeasurementFactory
+from tests.roadmap.factories import ProjectSheetFactory
 from tests.territoire.factories import pst_tree
 
 PHONE = {"width": 390, "height": 844}
@@ -151,3 +158,82 @@ def test_agreement_charts_read_on_desktop_and_phone(page, live_server, login, sc
         screenshot(f"charts-agreement-results-{size}")
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         assert_accessible()
+
+
+# Every drawn text of every chart on the page: its size on screen (its computed font size times the scale of its
+# drawing), whether it lies inside its drawing, and the pairs of texts of one chart that overlap or touch (less than
+# 2 px apart side by side).
+MEASURE_TEXT = """() => [...document.querySelectorAll('figure.chart svg')]
+  .filter(svg => svg.getBoundingClientRect().width).map(svg => {
+    const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBBox().width
+      && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).display !== 'none');
+    const rects = texts.map(t => t.getBoundingClientRect());
+    const overlaps = [];
+    rects.forEach((a, i) => rects.slice(i + 1).forEach((b, j) => {
+      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (x > -2 && y > 2) overlaps.push([texts[i].textContent, texts[i + 1 + j].textContent]);
+    }));
+    const sizes = texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+    return {
+      label: svg.getAttribute('aria-label').slice(0, 60), width: box.width, viewBox: svg.viewBox.baseVal.width,
+      smallest: Math.min(...sizes), largest: Math.max(...sizes),
+      cut: texts.filter((t, i) => rects[i].left < box.left - 1 || rects[i].right > box.right + 1
+        || rects[i].top < box.top - 1 || rects[i].bottom > box.bottom + 1)
+        .map(t => t.textContent),
+      overlaps,
+    };
+  })"""
+TEXT_PX = (11, 18)  # the smallest text of a chart on a phone, the largest on a desktop
+
+
+def _text_reads(page, name, viewport):
+    charts = page.evaluate(MEASURE_TEXT)
+    assert charts
+    smallest, largest = min(c["smallest"] for c in charts), max(c["largest"] for c in charts)
+    print(f"{name} at {viewport['width']} px: {len(charts)} charts, text from {smallest:.1f} to {largest:.1f} px")
+    for i, svg in enumerate(page.locator("figure.chart svg").all()):
+        if svg.is_visible():
+            svg.screenshot(path=str(SCREENSHOTS / f"charts-text-{name}-{viewport['width']}-{i + 1}.png"))
+    for chart in charts:
+        assert not chart["cut"], chart
+        assert not chart["overlaps"], chart
+    if viewport["width"] <= PHONE["width"]:
+        assert smallest >= TEXT_PX[0], charts
+    else:
+        assert largest <= TEXT_PX[1], charts
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def test_chart_text_reads_on_phone_and_desktop(page, live_server, login, screenshot, world):
+    """On the synthesis, the questionnaire results and a project's indicators, chart text is at least 11 px on a
+    390 px phone and at most 18 px on a 1280 px desktop, never cut at the edge of its drawing nor drawn over
+    another text."""
+    questionnaire, q = full_questionnaire(world.mission)
+    for audience, count, seed in ((Audience.STAFF, 9, 1), (Audience.COLLEGE, 5, 4), (Audience.CITIZENS, 6, 7)):
+        fill(CampaignFactory(questionnaire=questionnaire, audience=audience), q, count, seed=seed)
+    project = FollowedProjectFactory(sheet=ProjectSheetFactory(mission=world.mission, status="retained"))
+    indicator = IndicatorFactory(project=project, label="Démarches en ligne", unit="%", target=Decimal("40"))
+    for month, value in enumerate(("5", "9", "14", "22"), 1):
+        MeasurementFactory(indicator=indicator, date=datetime.date(2026, month, 15), value=Decimal(value))
+    indicators = live_server.url + reverse("projects:indicators", args=[world.mission.pk, project.pk])
+    login(world.consultant)
+    mission = f"{live_server.url}/missions/{world.mission.pk}/diagnostic"
+    for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.goto(f"{mission}/synthese/")
+        _text_reads(page, "synthesis", viewport)
+        screenshot(f"charts-text-synthesis-{size}")
+        page.goto(f"{mission}/questionnaires/{questionnaire.pk}/resultats/")
+        for section in page.locator("details.results-section").all():
+            if not section.get_attribute("open"):
+                section.locator("> summary").click()  # its charts are drawn when it opens
+            expect(section.locator("[hx-get]")).to_have_count(0)
+        _text_reads(page, "results", viewport)
+        screenshot(f"charts-text-results-{size}")
+        page.goto(indicators)
+        _text_reads(page, "indicators", viewport)

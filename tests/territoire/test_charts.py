@@ -1,7 +1,9 @@
 """The line chart of the house style (territoire/charts.py::line): values over time and a dashed target."""
 
+import math
 import re
 
+import pytest
 from django.template.loader import render_to_string
 
 from territoire import charts
@@ -228,3 +230,52 @@ def test_likert_labels_are_escaped_in_the_drawing_the_label_and_the_table():
     assert "&lt;script&gt;" in chart.svg.split(">", 1)[0]  # the aria-label
     html = render_to_string("includes/chart.html", {"chart": chart})
     assert "<script" not in html and "&lt;b&gt;&lt;script&gt;" in html
+
+
+# --- Text that reads on a phone: a narrow drawing, ticks apart, legends and radar labels whole ----------------
+
+AUDIENCES = ("Collège communal", "Personnel administratif", "Citoyens")
+
+
+def test_ticks_along_a_narrow_horizontal_axis_are_wider_apart_than_the_widest_of_them():
+    assert charts.value_axis([("", (100,))])["y_labels"] == [0, 20, 40, 60, 80, 100]
+    # 200 units hold three steps of "100 %" (5 characters and a gap), not five.
+    assert charts.value_axis([("", (100,))], along=200, unit="\u00a0%")["y_labels"] == [0, 50, 100]
+    assert charts.count_axis([("", (8,))]) == charts.value_axis([("", (8,))], whole=True, along=200)
+    chart = charts.likert(range(11), [(name, (2, 3, 1, 1, 1, 0, 0, 1, 0, 1, 1)) for name in AUDIENCES], ident="t")
+    ticks = chart.svg.split('<g class="axis x', 1)[1].split('class="series', 1)[0]
+    assert re.findall(r">([\d\u00a0]+%)</text>", ticks) == ["0\u00a0%", "50\u00a0%", "100\u00a0%"]
+
+
+def test_a_legend_whose_last_row_is_partly_filled_stays_inside_the_drawing():
+    """Eleven points in five columns: pygal keeps room for two rows of legend, the drawing for three."""
+    chart = charts.likert(range(11), [(name, (2, 3, 1, 1, 1, 0, 0, 1, 0, 1, 1)) for name in AUDIENCES], ident="l")
+    height = float(re.search(r'viewBox="0 0 \d+ ([\d.]+)"', chart.svg).group(1))
+    top, legends = re.search(r'<g transform="translate\(\d+, (\d+)\)" class="legends">(.*)', chart.svg).groups()
+    rows = sorted({float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)">', legends)})
+    assert len(rows) == 3
+    assert float(top) + rows[-1] + charts.FONT_SIZE * 0.3 <= height  # the last row's baseline and its descent
+
+
+def test_radar_labels_lie_beyond_the_end_of_their_axis():
+    axes = ["Mobilité", "Gouvernance", "Énergie", "Environnement", "Économie", "Qualité de vie", "Administration"]
+    svg = charts.radar(axes, [("Collège", (70, 64, 75, 50, 45, 60, 66))], ident="r")
+    web = svg.split('class="axis x web', 1)[1].split('class="axis y', 1)[0]
+    axis_ends = re.findall(
+        r'<path d="M([-\d.]+) ([-\d.]+) L([-\d.]+) ([-\d.]+)"[^>]*/><text x="([-\d.]+)" y="([-\d.]+)"[^>]*'
+        r'dominant-baseline="central"',
+        web,
+    )
+    assert len(axis_ends) == len(axes)
+    for cx, cy, ex, ey, x, y in (map(float, found) for found in axis_ends):
+        # Centred half a line plus a gap past the end of the axis, on its line: never over the outer ring.
+        beyond = math.hypot(x - cx, y - cy) - math.hypot(ex - cx, ey - cy)
+        assert beyond == pytest.approx(charts.FONT_SIZE / 2 + charts.RADAR_LABEL_GAP, abs=0.1)
+
+
+def test_a_line_s_dates_lean_and_a_long_legend_entry_has_its_own_row():
+    dates = ["15/01/2026", "15/02/2026", "15/03/2026", "15/04/2026"]
+    svg = charts.line(dates, [5, 9, 14, 22], ident="lean", name="Démarches en ligne", target=40, target_name="Cible")
+    assert svg.count(f"rotate({charts.X_LABEL_ROTATION} ") == len(dates)
+    legends = svg.split('class="legends">', 1)[1]
+    assert len(set(re.findall(r'<text x="[\d.]+" y="([\d.]+)">', legends))) == 2  # one row each
