@@ -45,6 +45,7 @@ their numbers; a radar or a line beside the table of its numbers); they never im
 """
 
 import builtins
+import functools
 import hashlib
 import math
 import re
@@ -150,6 +151,7 @@ def contrast(colour: str, other: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@functools.cache
 def text_colour(background: str) -> str:
     """White or dark text on ``background``, whichever contrasts more."""
     return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, DARK_TEXT) else DARK_TEXT
@@ -159,6 +161,7 @@ WHITE_TEXT_BELOW = 1.05 / LEGIBLE - 0.05  # the luminance of the lightest backgr
 DARK_TEXT_ABOVE = LEGIBLE * (_luminance(DARK_TEXT) + 0.05) - 0.05  # … and of the darkest one for dark text
 
 
+@functools.cache  # a few hundred contrast computations for 11 points: once per process, not per chart drawn
 def diverging(points: int) -> tuple[str, ...]:
     """The colours of ``points`` ordered points, from the most negative to the most positive: :data:`TONES`
     ``danger`` to ``success``, paler towards :data:`NEUTRAL` in the middle (of an odd scale), so that the

@@ -26,7 +26,8 @@ CONTENT_TYPES = {
 }
 
 
-# A render still pending after the task's time limit was lost (its worker died past every retry): ask anew.
+# A render still pending after this long has not run in time (the task's own limit is 6 minutes; a worker that died
+# gets it redelivered only after the broker's visibility timeout): a new ask queues a new one rather than wait.
 LOST_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
 
 
